@@ -81,7 +81,8 @@ class TrainConfig:
             raise ValueError("The 'learning_rate' parameter must be > 0. Got 0.")
         if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= 100_000:
             raise ValueError(
-                f"The 'batch_size' parameter must be an int in [1, 100000]. Got {self.batch_size!r}."
+                "The 'batch_size' parameter must be an int in [1, 100000]. "
+                f"Got {self.batch_size!r}."
             )
         if self.partial_batch not in PARTIAL_BATCH_MODES:
             raise ValueError(
@@ -171,7 +172,11 @@ class Trainer:
 
     # ------------------------------------------------------------ settings
     def set_data(
-        self, X_train: Array, y_train: Array, X_test: Array | None = None, y_test: Array | None = None
+        self,
+        X_train: Array,
+        y_train: Array,
+        X_test: Array | None = None,
+        y_test: Array | None = None,
     ) -> None:
         """Replace the data (TF Playground's Regenerate: training continues)."""
         n_in = self.network.n_inputs
@@ -186,7 +191,8 @@ class Trainer:
             )
         else:
             self.X_test = self.y_test = None
-        self._X_all = self.X_train if self.X_test is None else np.vstack([self.X_train, self.X_test])
+        tests = [] if self.X_test is None else [self.X_test]
+        self._X_all = np.vstack([self.X_train, *tests])
         self._carry, self._carry_n = None, 0
 
     def configure(self, **changes: Any) -> None:
@@ -256,7 +262,7 @@ class Trainer:
         net = self.network
         for start in range(0, n, bs):
             xb, yb = X[start : start + bs], y[start : start + bs]
-            net.loss_and_grad(xb, yb, training=True, rng=self.rng)
+            net.accumulate_grad(xb, yb, rng=self.rng)
             nb = len(xb)
             if nb < bs and cfg.partial_batch == "carry":
                 self._carry = net.grads * nb  # summed gradient waits for the next epoch

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import numpy as np
 
 from ._types import Array, BoolArray
-from .activations import ActivationCache, activation_backward, activation_forward, get_activation
+from .activations import ActivationCache, activation_backward, get_activation
 
 
 class DenseCache(NamedTuple):
@@ -43,7 +43,9 @@ def dense_forward(x: Array, w: Array, b: Array) -> tuple[Array, DenseCache]:
     z : ndarray of shape (n_samples, n_out)
     cache : DenseCache
     """
-    return x @ w + b, DenseCache(x, w)
+    z = x @ w
+    z += b  # in place: saves a temporary per call
+    return z, DenseCache(x, w)
 
 
 def dense_backward(dz: Array, cache: DenseCache) -> tuple[Array, Array, Array]:
@@ -82,7 +84,9 @@ def dropout_forward(
     if rng is None:
         raise ValueError("dropout_forward needs rng (a numpy.random.Generator) while training.")
     if not 0.0 <= rate < 1.0:
-        raise ValueError(f"The 'rate' parameter of dropout must be in [0, 1). Got {rate!r} instead.")
+        raise ValueError(
+            f"The 'rate' parameter of dropout must be in [0, 1). Got {rate!r} instead."
+        )
     mask = (rng.random(x.shape) >= rate) / (1.0 - rate)
     return x * mask, DropoutCache(mask)
 
@@ -153,7 +157,7 @@ class Dense:
     def __init__(self, n_in: int, n_out: int, activation: str = "tanh", dropout: float = 0.0):
         if int(n_in) < 1 or int(n_out) < 1:
             raise ValueError(f"Dense layer sizes must be >= 1. Got n_in={n_in}, n_out={n_out}.")
-        get_activation(activation)
+        self._act = get_activation(activation)
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"The 'dropout' parameter must be in [0, 1). Got {dropout!r} instead.")
         self.n_in = int(n_in)
@@ -185,17 +189,23 @@ class Dense:
     ) -> tuple[Array, DenseLayerCache]:
         """Forward pass; returns the activations and a :class:`DenseLayerCache`."""
         z, dcache = dense_forward(x, self.w, self.b)
-        a, acache = activation_forward(z, self.activation)
-        a, pcache = dropout_forward(a, self.dropout, rng=rng, training=training)
+        act = self._act
+        a = act.fn(z)
+        acache = ActivationCache(z, a, act)
+        pcache = None
+        if training and self.dropout > 0.0:
+            a, pcache = dropout_forward(a, self.dropout, rng=rng, training=training)
         return a, DenseLayerCache(dcache, acache, pcache)
 
-    def backward(self, dout: Array, cache: DenseLayerCache, *, need_dx: bool = True) -> Array | None:
+    def backward(
+        self, dout: Array, cache: DenseLayerCache, *, need_dx: bool = True
+    ) -> Array | None:
         """Backward pass; writes ``dw``/``db`` in place and returns ``dx``."""
         da = dropout_backward(dout, cache.dropout)
         dz = activation_backward(da, cache.act)
         x = cache.dense.x
         np.matmul(x.T, dz, out=self.dw)  # ∂L/∂w = xᵀ · dz
-        np.sum(dz, axis=0, out=self.db)  # bias broadcast over samples
+        np.add.reduce(dz, axis=0, out=self.db)  # bias broadcast over samples: gradients add up
         if not need_dx:
             return None
         return dz @ cache.dense.w.T  # ∂L/∂x = dz · wᵀ

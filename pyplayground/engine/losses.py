@@ -44,6 +44,13 @@ def half_squared_error(out: Array, y: Array) -> tuple[float, Array]:
     return 0.5 * float(np.sum(diff * diff)) / n, diff / n
 
 
+def half_squared_error_grad(out: Array, y: Array) -> Array:
+    """Only the gradient of :func:`half_squared_error` (the training fast path)."""
+    diff = out - y.reshape(out.shape)
+    diff /= out.shape[0]
+    return diff
+
+
 def softmax(logits: Array) -> Array:
     """Row-wise softmax, shifted by the row maximum for stability."""
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -95,6 +102,12 @@ class Head:
             return softmax_cross_entropy(out, y)
         return half_squared_error(out, y)
 
+    def grad(self, out: Array, y: Array) -> Array:
+        """Return only ``dout`` (skips computing the loss value)."""
+        if self.loss_name == "cross_entropy":
+            return softmax_cross_entropy(out, y)[1]
+        return half_squared_error_grad(out, y)
+
     def predict(self, out: Array) -> Array:
         """Map the last layer's output to what a user sees (probabilities for softmax)."""
         return softmax(out) if self.loss_name == "cross_entropy" else out
@@ -121,4 +134,12 @@ def get_head(problem: str) -> Head:
         ) from None
 
 
-__all__ = ["HEADS", "Head", "get_head", "half_squared_error", "softmax", "softmax_cross_entropy"]
+__all__ = [
+    "HEADS",
+    "Head",
+    "get_head",
+    "half_squared_error",
+    "half_squared_error_grad",
+    "softmax",
+    "softmax_cross_entropy",
+]

@@ -9,6 +9,7 @@ protocol, so other layer kinds (convolutions) stack the same way.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,7 +52,7 @@ class Network:
     ) -> None:
         if not layers:
             raise ValueError("A network needs at least one (output) layer.")
-        for prev, nxt in zip(layers, layers[1:], strict=False):
+        for prev, nxt in itertools.pairwise(layers):
             if prev.n_out != nxt.n_in:
                 raise ValueError(
                     f"Layer sizes do not chain: {prev!r} outputs {prev.n_out} values "
@@ -153,6 +154,13 @@ class Network:
         loss, dout = self.head.loss(out, y)
         self.backward(dout, caches)
         return loss
+
+    def accumulate_grad(
+        self, x: Array, y: Array, *, rng: np.random.Generator | None = None
+    ) -> None:
+        """Like :meth:`loss_and_grad` in training mode, without computing the loss value."""
+        out, caches = self.forward(x, training=True, rng=rng)
+        self.backward(self.head.grad(out, y), caches)
 
     def input_gradient(self, x: Array, y: Array) -> tuple[float, Array]:
         """Loss and its gradient with respect to the inputs ``x`` (for attacks)."""
@@ -266,7 +274,7 @@ def build_mlp(
     init_fn = get_initializer(init)
     sizes = [int(n_inputs), *hidden, int(n_outputs)]
     layers = []
-    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False)):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         is_output = i == len(sizes) - 2
         act = head.output_activation if is_output else acts[i]
         layer = Dense(n_in, n_out, act, dropout=0.0 if is_output else dropout)

@@ -90,4 +90,12 @@ def apply_regularization(
     params[live] = w_new
 
 
-__all__ = ["L1", "L2", "NONE", "REGULARIZERS", "Regularizer", "apply_regularization", "get_regularizer"]
+__all__ = [
+    "L1",
+    "L2",
+    "NONE",
+    "REGULARIZERS",
+    "Regularizer",
+    "apply_regularization",
+    "get_regularizer",
+]
