@@ -237,10 +237,12 @@ class Trainer:
                 self.epoch += 1
                 if not np.isfinite(net.params).all():
                     net.params[...] = snapshot
+                    net.grads[...] = 0.0  # the non-finite gradients are not a usable reading
                     self._diverge("a weight became infinite or NaN")
                     break
             result = self.evaluate()
         if self.status == "ok" and not np.isfinite(result.train_loss):
+            net.grads[...] = 0.0
             self._diverge("the training loss became infinite")
             result = self.evaluate()
         return result
