@@ -267,8 +267,17 @@ class Trainer:
             net.accumulate_grad(xb, yb, rng=self.rng)
             nb = len(xb)
             if nb < bs and cfg.partial_batch == "carry":
-                self._carry = net.grads * nb  # summed gradient waits for the next epoch
-                self._carry_n = nb
+                # the summed gradient waits for the next epoch; with fewer samples than a
+                # batch in the whole set it keeps adding up until a full batch is reached
+                summed = net.grads * nb
+                if self._carry is not None:
+                    summed += self._carry
+                self._carry, self._carry_n = summed, self._carry_n + nb
+                if self._carry_n < bs:
+                    continue
+                net.grads[...] = self._carry / self._carry_n
+                self._carry, self._carry_n = None, 0
+                self._update()
                 continue
             if self._carry is not None:
                 net.grads *= nb
