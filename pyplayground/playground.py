@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .datasets import DATASETS, load_csv, make_dataset, train_test_split
+from .datasets import DATASETS, CSVFormatError, load_csv, make_dataset, train_test_split
 from .engine import Network, build_mlp, evaluate_grid
 from .engine._types import Array
 from .features import feature_grid, feature_matrix
@@ -50,6 +50,14 @@ class Points:
     y_train: Array
     test: Array
     y_test: Array
+
+
+def _consistent_dataset(state: PlaygroundState) -> PlaygroundState:
+    """Point ``dataset`` at a generator of the state's problem type."""
+    if state.problem == "regression" or DATASETS[state.dataset].problem == state.problem:
+        return state
+    fallback = next(n for n, s in DATASETS.items() if s.problem == state.problem)
+    return state.replace(dataset=fallback)
 
 
 def new_seed() -> str:
@@ -167,16 +175,40 @@ class Playground:
         return "none"
 
     def regenerate(self) -> None:
-        """New seed and new data; the network keeps training (TF Playground's Regenerate)."""
+        """New seed and new data; the network keeps training (TF Playground's Regenerate).
+
+        After custom data (CSV, added points) the generator's data may need a
+        different output layer, so the network is reset in that case.
+        """
+        was_custom = self.custom is not None
         self.custom = None
         self.state = self.state.replace(seed=new_seed())
         self._make_data()
-        self._reload_data_into_trainer()
+        if was_custom or self.network.n_outputs != self.n_outputs:
+            self.reset()
+        else:
+            self._reload_data_into_trainer()
+
+    def _check_label(self, label: float) -> float:
+        label = float(label)
+        if self.problem == "classification" and label not in (-1.0, 1.0):
+            raise ValueError(f"A classification label must be -1 or 1. Got {label!r}.")
+        if self.problem == "multiclass" and (
+            not label.is_integer() or not 0 <= label < self.network.n_outputs
+        ):
+            raise ValueError(
+                f"A class label must be an integer in [0, {self.network.n_outputs - 1}]. "
+                f"Got {label!r}."
+            )
+        if not np.isfinite(label):
+            raise ValueError(f"A label must be finite. Got {label!r}.")
+        return label
 
     def add_point(self, x1: float, x2: float, label: float, *, test: bool = False) -> None:
         """Add one labelled point (click-to-add); training continues on the new data."""
         if not (np.isfinite(x1) and np.isfinite(x2)):
             raise ValueError(f"A point needs finite coordinates. Got ({x1!r}, {x2!r}).")
+        label = self._check_label(label)
         p = self.points
         pt = np.array([[float(x1), float(x2)]])
         if test:
@@ -193,12 +225,15 @@ class Playground:
         """
         data = load_csv(text, source_name=source_name)
         rng = np.random.default_rng(self.state.data_seed())
-        Xtr, ytr, Xte, yte = train_test_split(
-            data.X, data.y, self.state.perc_train_data / 100.0, rng=rng
-        )
+        try:
+            Xtr, ytr, Xte, yte = train_test_split(
+                data.X, data.y, self.state.perc_train_data / 100.0, rng=rng
+            )
+        except ValueError as exc:
+            raise CSVFormatError(f"{source_name}: {exc}") from None
         self.custom = Points(Xtr, ytr, Xte, yte)
         self.points = self.custom
-        self.state = self.state.replace(problem=data.problem)
+        self.state = _consistent_dataset(self.state.replace(problem=data.problem))
         self.reset()
         return data.problem
 
@@ -267,7 +302,7 @@ class Playground:
             "dead_links": int(self.network.frozen.sum()),
             "n_layers": len(self.state.network_shape),
             "n_neurons": int(sum(self.state.network_shape)),
-            "n_features": len(self.state.features),
+            "n_features": self.network.n_inputs,
             "max_abs_weight": float(np.max(np.abs(self.network.params[self.network.weight_mask]))),
         }
 

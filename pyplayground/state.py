@@ -207,12 +207,17 @@ class PlaygroundState:
         """
         text = text.lstrip("#?")
         raw: dict[str, str] = {}
+        repeated: list[str] = []
         for part in text.split("&"):
             if not part:
                 continue
             key, _, value = part.partition("=")
-            raw[unquote(key)[:100]] = unquote(value)[:1000]
-        return cls.from_dict(raw, base=base, strict=False, from_url=True)
+            key = unquote(key)[:100]
+            if key in raw:
+                repeated.append(f"{key}: given more than once; using the last value")
+            raw[key] = unquote(value)[:1000]
+        state, notices = cls.from_dict(raw, base=base, strict=False, from_url=True)
+        return state, repeated + notices
 
     @classmethod
     def from_dict(
@@ -244,6 +249,11 @@ def _format(value: Any) -> str:
 def _field(key: str, attr: str, kind: str, label: str, **kw: Any) -> FieldSpec:
     return FieldSpec(key, attr, kind, label=label, **kw)
 
+
+# TF Playground serialises xTimesY before the squares (state.ts key order)
+_URL_FEATURE_ORDER = ("x", "y", "xTimesY", "xSquared", "ySquared", "sinX", "sinY")
+assert set(_URL_FEATURE_ORDER) == set(FEATURE_NAMES)
+_NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 _CLASSIFY = tuple(n for n, s in DATASETS.items() if s.problem != "regression")
 _REGRESS = tuple(n for n, s in DATASETS.items() if s.problem == "regression")
@@ -292,7 +302,10 @@ FIELDS: Final = MappingProxyType(
                 high=90,
                 step=10,
             ),
-            *(_field(name, "features", "feature", f"Feature {name}") for name in FEATURE_NAMES),
+            *(
+                _field(name, "features", "feature", f"Feature {name}")
+                for name in _URL_FEATURE_ORDER
+            ),
             _field("problem", "problem", "choice", "Problem type", choices=PROBLEMS),
             _field("optimizer", "optimizer", "choice", "Optimizer", choices=tuple(OPTIMIZERS)),
             _field("dropout", "dropout", "number_choice", "Dropout", choices=DROPOUT_RATES),
@@ -332,6 +345,9 @@ class _Parser:
         features = set(self.base.features)
         hidden, locked = set(self.base.hidden), set(self.base.locked)
         for key, value in data.items():
+            if not isinstance(key, str):
+                self.problem(str(key)[:40], "setting names must be strings; ignored")
+                continue
             if key in ("hidden", "locked") and not self.from_url:
                 target = hidden if key == "hidden" else locked
                 target |= self._controls(key, value)
@@ -371,7 +387,7 @@ class _Parser:
             return set()
         out = set()
         for i, name in enumerate(value):
-            if name in CONTROLS:
+            if isinstance(name, str) and name in CONTROLS:
                 out.add(name)
             else:
                 self.problem(
@@ -418,9 +434,12 @@ class _Parser:
         if isinstance(value, bool):
             self.problem(key, f"must be a number. Got {value!r}")
             return None
+        if isinstance(value, str) and not _NUMBER_RE.match(value):
+            self.problem(key, f"must be a number. Got {value[:40]!r}")
+            return None
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.problem(key, f"must be a number. Got {value!r}")
             return None
         if not math.isfinite(number):
