@@ -696,7 +696,12 @@ _COMMANDS = (
         "preview the built site (pyplayground.sitegen.serve)",
         delegate="pyplayground.sitegen.serve",
     ),
-    # later: lesson, tsne, attack -- add a Command here
+    Command(
+        "lesson",
+        "check, create and compile lesson files (pyplayground.lesson_cli)",
+        delegate="pyplayground.lesson_cli",
+    ),
+    # later: tsne, attack -- add a Command here
 )
 COMMANDS: Final = MappingProxyType({c.name: c for c in _COMMANDS})
 
