@@ -1,0 +1,523 @@
+"""The playground page: TF Playground's layout driven by a headless :class:`Playground`.
+
+Every user action becomes a new :class:`~pyplayground.state.PlaygroundState` passed to
+:meth:`Playground.set_state`; afterwards every widget and plot is re-read from the
+playground (never from the widget that changed), so rapid clicks while training can
+never leave the page and the model out of step.  A frame (:meth:`PlaygroundApp.draw`)
+costs a handful of model updates: all neuron thumbnails and biases in one, all links in
+one, the output heatmap in one, plus the counters and the two streaming charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import panel as pn
+import param
+
+from ...datasets import DATASETS, CSVFormatError
+from ...features import FEATURE_NAMES
+from ...playground import Playground
+from ...state import MAX_HIDDEN_LAYERS, MAX_NEURONS, PlaygroundState
+from ...trainer import StepResult
+from .bridge import Bridge
+from .controls import Controls, problem_datasets
+from .geometry import Geometry
+from .layout import build_layout, legend_html
+from .network_view import NetworkView, split_key
+from .plots import ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart
+from .runner import Runner
+from .sharing import Sharing
+from .url_sync import UrlSync
+
+GRID = 100  # resolution of the output heatmap; thumbnails are block averages of it
+CONFUSION_EVERY = 10  # frames between confusion-matrix updates while playing
+MAX_AHEAD = 2  # frames drawn but not yet painted by the page before training waits
+
+
+def consistent(s: PlaygroundState) -> PlaygroundState:
+    """Make the dataset fit the problem type (the UI switches problem and dataset apart)."""
+    if s.problem != "regression" and DATASETS[s.dataset].problem != s.problem:
+        s = s.replace(dataset=problem_datasets(s.problem)[0])
+    return s
+
+
+class PlaygroundApp(pn.viewable.Viewer):
+    """The full playground page.
+
+    Parameters
+    ----------
+    initial_hash : str
+        A URL hash (TF Playground keys) to start from, as if the page was opened with it.
+    """
+
+    initial_hash = param.String(default="", doc="URL hash to start from.")
+    hovered = param.Integer(default=-1, doc="Key of the neuron shown large (-1: output).")
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        state, notices = PlaygroundState.from_hash(self.initial_hash)
+        self.pg = Playground(consistent(state))
+        self.bridge = Bridge()
+        self.controls = Controls()
+        palette = self.pg.state.palette
+        self.network_view = NetworkView(bridge=self.bridge, palette=palette)
+        self.heatmap = HeatmapPlot(bridge=self.bridge, palette=palette)
+        self.loss_chart = LossChart()
+        self.grad_flow = GradientFlow()
+        self.confusion = ConfusionMatrix()
+        self.sharing = Sharing(lambda: self.pg)
+        self.runner = Runner(self._tick)
+        self.legend = pn.pane.HTML(legend_html(palette), margin=(0, 4), css_classes=["pg-legend"])
+        self._edit_keys: dict[str, tuple[str, int, int, int]] = {}
+        self._painted: int | None = None  # last frame the page reported painted
+        self._wire()
+        self.layout = build_layout(self)
+        self._refresh_points()
+        self._refresh_structure()
+        self._after_change()
+        self.show_notices(notices)
+        self.url = UrlSync(self.load_hash)
+        if self.url.active:
+            self.url.write(self.pg.state.to_hash())
+
+    # ------------------------------------------------------------- wiring
+    def _wire(self) -> None:
+        c = self.controls
+        fields = {
+            c.learning_rate: "learning_rate", c.activation: "activation",
+            c.regularization: "regularization", c.regularization_rate: "regularization_rate",
+            c.optimizer: "optimizer", c.dropout: "dropout", c.initializer: "initializer",
+            c.speed: "epochs_per_frame", c.perc_train: "perc_train_data", c.noise: "noise",
+            c.batch_size: "batch_size", c.show_test: "show_test_data",
+            c.discretize: "discretize", c.palette: "palette",
+        }  # fmt: skip
+        for widget, attr in fields.items():
+            widget.param.watch(lambda e, attr=attr: self._set(attr, e.new), "value")
+        c.problem.param.watch(lambda e: self._set("problem", e.new), "value")
+        c.reset.on_click(lambda e: self.reset())
+        c.play.on_click(lambda e: self.toggle_play())
+        c.step.on_click(lambda e: self.step())
+        c.regenerate.on_click(lambda e: self.regenerate())
+        for name, button in c.datasets.items():
+            button.on_click(lambda e, name=name: self.choose_dataset(name))
+        for name, toggle in c.features.items():
+            toggle.param.watch(lambda e, name=name: self.toggle_feature(name), "value")
+        c.add_layer.on_click(lambda e: self.change_layers(+1))
+        c.remove_layer.on_click(lambda e: self.change_layers(-1))
+        for k in range(MAX_HIDDEN_LAYERS):
+            c.add_neuron[k].on_click(lambda e, k=k: self.change_neurons(k, +1))
+            c.remove_neuron[k].on_click(lambda e, k=k: self.change_neurons(k, -1))
+        c.edit_param.param.watch(lambda e: self._show_edit_value(), "value")
+        c.edit_value.param.watch(lambda e: self._edit(e.new), "value")
+        c.upload.param.watch(lambda e: self.upload_csv(e.new, c.upload.filename), "value")
+        c.add_point.on_click(lambda e: self.add_point(c.add_x.value, c.add_y.value))
+        c.dismiss.on_click(lambda e: self.show_notices([]))
+        self.bridge.on("hover", lambda a, b, cc: self.hover(int(a)))
+        self.bridge.on("edit", lambda a, b, cc: self.select_edit(int(a), int(b), int(cc)))
+        self.bridge.on("tap", lambda a, b, cc: self.add_point(a, b, from_click=True))
+        self.bridge.on("ack", lambda a, b, cc: self._painted_frame(int(a)))
+
+    # ------------------------------------------------------------ actions
+    def _set(self, attr: str, value: Any) -> None:
+        if self.controls.syncing:
+            return
+        self.apply(self.pg.state.replace(**{attr: value}))
+
+    def apply(self, new: PlaygroundState) -> str:
+        """Move the playground to ``new`` and redraw; returns what changed (see Playground)."""
+        old = self.pg.state
+        kind = self.pg.set_state(consistent(new))
+        if kind in ("reset", "data"):
+            self.runner.playing = False  # TF Playground pauses on every reset
+        if kind == "data" or old.palette != self.pg.state.palette:
+            self._refresh_points()
+        if kind in ("reset", "data"):
+            self._refresh_structure()
+        self._after_change()
+        return kind
+
+    def load_hash(self, text: str) -> None:
+        """Apply a URL hash (page load or a hash edited by the user)."""
+        state, notices = PlaygroundState.from_hash(text)
+        self.runner.playing = False
+        self.pg.custom = None
+        self.apply(state)
+        self.show_notices(notices)
+
+    def reset(self) -> None:
+        """Back to the seed's initial weights, epoch 0, paused."""
+        self.runner.playing = False
+        self.pg.reset()
+        self._refresh_structure()
+        self._after_change()
+
+    def toggle_play(self) -> None:
+        """Play/pause."""
+        if not self.runner.playing and self.pg.trainer.status == "diverged":
+            return
+        self.runner.playing = not self.runner.playing
+        self._update_play_button()
+
+    def step(self) -> None:
+        """Pause and train exactly one epoch."""
+        self.runner.playing = False
+        self._update_play_button()
+        self._train(1)
+        self.draw()
+
+    def regenerate(self) -> None:
+        """New seed and data; training continues (TF Playground's Regenerate)."""
+        self.pg.regenerate()
+        self._refresh_points()
+        self._after_change()
+
+    def choose_dataset(self, name: str) -> None:
+        """Click on a dataset thumbnail."""
+        if "dataset" in self.pg.state.locked:
+            return
+        spec = DATASETS[name]
+        s = self.pg.state
+        if spec.problem == "regression":
+            self.apply(s.replace(problem="regression", reg_dataset=name))
+        else:
+            self.apply(s.replace(problem=spec.problem, dataset=name))
+
+    def toggle_feature(self, name: str) -> None:
+        """Click on a feature thumbnail (the last active feature cannot be removed)."""
+        if self.controls.syncing:
+            return
+        s = self.pg.state
+        on = set(s.features) ^ {name}
+        if not on:
+            self._sync_controls()
+            return
+        self.apply(s.replace(features=tuple(n for n in FEATURE_NAMES if n in on)))
+
+    def change_layers(self, delta: int) -> None:
+        """Add (+1) or remove (-1) a hidden layer; a new layer starts with 2 neurons."""
+        shape = self.pg.state.network_shape
+        if delta > 0 and len(shape) < MAX_HIDDEN_LAYERS:
+            self.apply(self.pg.state.replace(network_shape=(*shape, 2)))
+        elif delta < 0 and shape:
+            self.apply(self.pg.state.replace(network_shape=shape[:-1]))
+
+    def change_neurons(self, layer: int, delta: int) -> None:
+        """Add or remove a neuron of hidden layer ``layer`` (0-based), within 1..8."""
+        shape = list(self.pg.state.network_shape)
+        if layer >= len(shape):
+            return
+        shape[layer] = min(max(shape[layer] + delta, 1), MAX_NEURONS)
+        self.apply(self.pg.state.replace(network_shape=tuple(shape)))
+
+    def hover(self, key: int) -> None:
+        """Show neuron ``key`` large in the output view (-1: the output again)."""
+        if key == self.hovered:
+            return
+        self.hovered = key
+        if not self.runner.playing:
+            self.draw(charts=False)
+
+    def add_point(self, x: float, y: float, *, from_click: bool = False) -> None:
+        """Add a training point of the chosen class at (x, y)."""
+        label = self.controls.add_class.value
+        s = self.pg.state
+        if label in (None, "off") or "addPoints" in s.locked or "addPoints" in s.hidden:
+            return
+        if not (-6 <= x <= 6 and -6 <= y <= 6):
+            return
+        self.pg.add_point(x, y, float(label))
+        self._refresh_points()
+        if not self.runner.playing:
+            self.draw()
+
+    def upload_csv(self, data: bytes | None, filename: str | None) -> None:
+        """Train on an uploaded CSV; errors name the line and column."""
+        c = self.controls
+        if not data:
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self._upload_error(f"The file is not UTF-8 text: {exc}")
+            return
+        self.runner.playing = False
+        try:
+            self.pg.use_csv(text, source_name=filename or "upload.csv")
+        except (CSVFormatError, ValueError) as exc:
+            self._upload_error(str(exc))
+            return
+        c.upload_error.visible = False
+        self._refresh_points()
+        self._refresh_structure()
+        self._after_change()
+
+    def _upload_error(self, message: str) -> None:
+        self.controls.upload_error.object = message
+        self.controls.upload_error.visible = True
+
+    # ---------------------------------------------------------- editing
+    def select_edit(self, layer: int, i: int, j: int) -> None:
+        """Open the editor on a weight (``i >= 0``) or a bias (``i == -1``) of ``layer``."""
+        s = self.pg.state
+        if "editWeights" in s.locked or "editWeights" in s.hidden:
+            return
+        key = f"b:{layer}:{j}" if i < 0 else f"w:{layer}:{i}:{j}"
+        if key in self._edit_keys:
+            self.controls.edit_param.value = key
+            self._show_edit_value()
+
+    def _param_value(self, key: str) -> float:
+        kind, layer, i, j = self._edit_keys[key]
+        dense = self.pg.network.layers[layer - 1]
+        return float(dense.b[j] if kind == "b" else dense.w[i, j])
+
+    def _show_edit_value(self) -> None:
+        key = self.controls.edit_param.value
+        if key not in self._edit_keys:
+            return
+        with self.controls.writing():
+            self.controls.edit_value.value = round(self._param_value(key), 4)
+
+    def _edit(self, value: float | None) -> None:
+        key = self.controls.edit_param.value
+        if self.controls.syncing or value is None or key not in self._edit_keys:
+            return
+        kind, layer, i, j = self._edit_keys[key]
+        try:
+            if kind == "b":
+                self.pg.set_bias(layer - 1, j, value)
+            else:
+                self.pg.set_weight(layer - 1, i, j, value)
+        except ValueError:
+            self._show_edit_value()
+            return
+        self.draw()
+
+    # ---------------------------------------------------------- training
+    def _train(self, epochs: int) -> StepResult:
+        result = self.pg.step(epochs)
+        self.loss_chart.add(result.epoch, result.train_loss, result.test_loss)
+        self.grad_flow.add(result.epoch, result.grad_norms)
+        return result
+
+    def _painted_frame(self, frame: int) -> None:
+        self._painted = max(self._painted or 0, frame)
+
+    @property
+    def page_behind(self) -> bool:
+        """True while the page has not painted recent frames (training then waits)."""
+        return self._painted is not None and self.network_view.frame - self._painted > MAX_AHEAD
+
+    def _tick(self) -> bool:
+        if self.page_behind:
+            return False
+        if self.pg.trainer.status == "diverged":
+            self.runner.playing = False
+            self._update_play_button()
+            return False
+        result = self._train(self.pg.state.epochs_per_frame)
+        self.draw(confusion=self.runner.frames % CONFUSION_EVERY == 0)
+        if result.status == "diverged":
+            self.runner.playing = False
+            self._update_play_button()
+        return True
+
+    def tick(self) -> bool:
+        """One animation frame: train ``epochs_per_frame`` epochs and draw."""
+        return self.runner.tick()
+
+    # ----------------------------------------------------------- drawing
+    def draw(self, *, charts: bool = True, confusion: bool = True) -> None:
+        """Redraw every live view from the playground (one frame)."""
+        pg = self.pg
+        grids = pg.grid(GRID)
+        with pn.io.hold():
+            self.network_view.update(grids, pg.network)
+            self._draw_heatmap(grids)
+            if charts:
+                self.controls.epoch.object = Controls.epoch_html(pg.last.epoch)
+                self.controls.stats.object = self._stats_html(pg.last)
+            if confusion:
+                self._update_confusion()
+
+    def _draw_heatmap(self, grids: list[np.ndarray]) -> None:
+        discretize = self.pg.state.discretize
+        last = len(grids) - 1
+        layer, unit = split_key(self.hovered) if self.hovered >= 0 else (last, -1)
+        multiclass = self.pg.problem == "multiclass"
+        if layer > last or unit >= grids[layer].shape[0]:
+            layer, unit = last, -1
+        if unit < 0:
+            out = grids[last]
+            self.heatmap.update(out if multiclass else out[0], classes=multiclass,
+                                discretize=discretize)  # fmt: skip
+        else:
+            values = grids[layer][unit]
+            if multiclass and layer == last:
+                values = values * 2.0 - 1.0
+            self.heatmap.update(values, classes=False, discretize=discretize)
+
+    def _update_confusion(self) -> None:
+        if self.pg.problem == "regression" or not len(self.pg.points.test):
+            self.confusion.update(None)
+            return
+        cm = self.pg.confusion_matrix("test")
+        labels = ["−1", "+1"] if self.pg.problem == "classification" else []
+        self.confusion.update(cm, labels)
+
+    @staticmethod
+    def _stats_html(r: StepResult) -> str:
+        def loss(v: float | None) -> str:
+            return "–" if v is None else ("∞" if not np.isfinite(v) else f"{v:.3f}")
+
+        def acc(v: float | None) -> str:
+            return "" if v is None else f"{100 * v:.1f}%"
+
+        status = ""
+        if r.status == "diverged":
+            status = (f'<div class="pg-status pg-diverged" role="alert">⚠ Diverged. '
+                      f"{r.message}</div>")  # fmt: skip
+        return (
+            '<table class="pg-stats"><tr><th></th><th>loss</th><th>accuracy</th></tr>'
+            f'<tr><td>Test</td><td class="pg-test-loss">{loss(r.test_loss)}</td>'
+            f'<td class="pg-test-acc">{acc(r.test_accuracy)}</td></tr>'
+            f'<tr><td>Training</td><td class="pg-train-loss">{loss(r.train_loss)}</td>'
+            f'<td class="pg-train-acc">{acc(r.train_accuracy)}</td></tr></table>{status}'
+        )
+
+    # --------------------------------------------------------- refreshing
+    def _refresh_points(self) -> None:
+        p = self.pg.points
+        n_classes = self.pg.n_outputs if self.pg.problem == "multiclass" else 0
+        self.heatmap.set_points((p.train, p.y_train), (p.test, p.y_test), self.pg.problem,
+                                n_classes)  # fmt: skip
+
+    def _refresh_structure(self) -> None:
+        pg = self.pg
+        net = pg.network
+        feats = pg.state.features or ("x",)
+        self.network_view.set_structure(net, feats)
+        self.loss_chart.reset(pg.last.epoch, pg.last.train_loss, pg.last.test_loss)
+        self.grad_flow.reset(len(net.layers))
+        self._edit_keys = self._parameter_keys()
+        c = self.controls
+        with c.writing():
+            labels = {self._edit_label(k): k for k in self._edit_keys}
+            c.edit_param.options = labels
+            if c.edit_param.value not in self._edit_keys:
+                c.edit_param.value = next(iter(self._edit_keys.keys()), None)
+        self._show_edit_value()
+        self._update_layer_controls()
+        self._update_add_classes()
+
+    def _parameter_keys(self) -> dict[str, tuple[str, int, int, int]]:
+        keys: dict[str, tuple[str, int, int, int]] = {}
+        for layer, dense in enumerate(self.pg.network.layers, start=1):
+            for j in range(dense.n_out):
+                keys[f"b:{layer}:{j}"] = ("b", layer, -1, j)
+                for i in range(dense.n_in):
+                    keys[f"w:{layer}:{i}:{j}"] = ("w", layer, i, j)
+        return keys
+
+    def _edit_label(self, key: str) -> str:
+        kind, layer, i, j = self._edit_keys[key]
+        sizes = self.network_view.sizes
+        feats = self.pg.state.features or ("x",)
+        dst = NetworkView._node_name(layer, j, sizes, feats)
+        if kind == "b":
+            return f"bias of {dst}"
+        return f"weight {NetworkView._node_name(layer - 1, i, sizes, feats)} → {dst}"
+
+    def _update_layer_controls(self) -> None:
+        c = self.controls
+        s = self.pg.state
+        shape = s.network_shape
+        n = len(shape)
+        c.layers_label.object = (
+            f'<span class="pg-layers-count">{n}</span> HIDDEN LAYER{"" if n == 1 else "S"}'
+        )
+        geo = Geometry(self.network_view.sizes)
+        x_prev = 0.0
+        hide = "numNodes" in s.hidden
+        for k in range(MAX_HIDDEN_LAYERS):
+            group = self.layer_groups[k]
+            spacer = self.layer_spacers[k]
+            on = k < n
+            group.visible = on and not hide
+            spacer.visible = on
+            if on:
+                left = geo.column_x(k + 1) - 32
+                spacer.width = max(int(round(left - x_prev)), 0)
+                x_prev = spacer.width + x_prev + 64
+                c.neuron_labels[k].object = (
+                    f'<div class="pg-neuron-count">{shape[k]} neuron{"" if shape[k] == 1 else "s"}'
+                    "</div>"
+                )
+
+    def _update_add_classes(self) -> None:
+        problem = self.pg.problem
+        if problem == "classification":
+            options = {"Off": "off", "Class −1 (negative)": -1.0, "Class +1 (positive)": 1.0}
+        elif problem == "regression":
+            options = {"Off": "off", "Value −1": -1.0, "Value 0": 0.0, "Value +1": 1.0}
+        else:
+            options = {"Off": "off", **{f"Class {k}": float(k) for k in range(self.pg.n_outputs)}}
+        c = self.controls
+        if list(c.add_class.options) != list(options):
+            c.add_class.options = options
+            c.add_class.value = "off"
+
+    def _after_change(self) -> None:
+        s = self.pg.state
+        self.network_view.set_palette(s.palette)
+        self.heatmap.set_palette(s.palette)
+        self.heatmap.show_test = s.show_test_data
+        self.legend.object = legend_html(s.palette)
+        self._sync_controls()
+        self.sharing.update(s)
+        if getattr(self, "url", None) is not None:
+            self.url.write(s.to_hash())
+        self.draw()
+
+    def _sync_controls(self) -> None:
+        s = self.pg.state
+        self.controls.sync(s)
+        self._update_play_button()
+        self._update_layer_controls()
+        for w in self.text_panes:
+            w.visible = not s.hide_text
+        c = self.controls
+        c.add_layer.disabled = "numHiddenLayers" in s.locked or len(s.network_shape) >= 6
+        c.remove_layer.disabled = "numHiddenLayers" in s.locked or not s.network_shape
+        for k, size in enumerate(s.network_shape):
+            c.add_neuron[k].disabled = "numNodes" in s.locked or size >= MAX_NEURONS
+            c.remove_neuron[k].disabled = "numNodes" in s.locked or size <= 1
+        self.export_box.visible = "export" not in s.hidden
+
+    def _update_play_button(self) -> None:
+        playing = self.runner.playing
+        self.controls.play.name = "❚❚ Pause" if playing else "▶ Play"
+
+    def show_notices(self, notices: list[str]) -> None:
+        """Tell the user (once) what was wrong in the URL and what was used instead."""
+        c = self.controls
+        if notices:
+            items = "".join(f"<li>{_escape(n)}</li>" for n in notices[:12])
+            more = f"<li>… and {len(notices) - 12} more</li>" if len(notices) > 12 else ""
+            c.notices.object = (
+                f"<b>Some settings in the link were not understood:</b><ul>{items}{more}</ul>"
+            )
+        c.notices.visible = bool(notices)
+        c.dismiss.visible = bool(notices)
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return self.layout
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["GRID", "PlaygroundApp", "consistent"]

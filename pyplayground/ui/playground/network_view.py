@@ -1,0 +1,316 @@
+"""The node-link diagram: every neuron's live heatmap, links sized and coloured by weight.
+
+One Bokeh figure with three data sources, so a frame costs two model updates:
+
+* ``nodes``: one row per neuron (inputs, hidden, output): its thumbnail (an ``image``
+  glyph, coloured in the browser by a 31-shade mapper), its bias (a square at the
+  lower left) and its position;
+* ``links``: one row per weight: a curve (``multi_line``) whose colour and width
+  columns change every frame, drawn over an invisible wide copy that catches the mouse;
+* ``labels``: static text.
+
+Hovering a neuron sends its key through the :class:`~.bridge.Bridge` (the output view
+then shows it large); hovering a link or bias shows its value; clicking one opens the
+editor.  Keys are ``layer * 16 + unit`` (layer 0 = inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import panel as pn
+import param
+from bokeh.models import (
+    CDSView,
+    ColumnDataSource,
+    HoverTool,
+    IndexFilter,
+    LinearColorMapper,
+    Range1d,
+    TapTool,
+)
+from bokeh.plotting import figure
+
+from ...engine import Network
+from ...features import FEATURES
+from .bridge import Bridge
+from .geometry import BIAS, HEIGHT, NODE, WIDTH, Geometry, link_width
+from .palette import PALETTES, heat_colors, line_colors
+
+THUMB = 25  # thumbnail resolution (cells per side)
+
+
+def node_key(layer: int, unit: int) -> int:
+    """The bridge key of a neuron."""
+    return layer * 16 + unit
+
+
+def split_key(key: int) -> tuple[int, int]:
+    """Inverse of :func:`node_key`."""
+    return key // 16, key % 16
+
+
+def thumbnails(grid: np.ndarray, cells: int = THUMB) -> list[np.ndarray]:
+    """Block-average (n_units, n, n) heatmaps to ``cells`` x ``cells``, flipped for Bokeh.
+
+    Bokeh draws image row 0 at the bottom, the grid has row 0 at the top (y = +6).
+    """
+    k, n, _ = grid.shape
+    f = n // cells
+    if f * cells == n:
+        small = grid.reshape(k, cells, f, cells, f).mean(axis=(2, 4))
+    else:
+        idx = np.linspace(0, n - 1, cells).round().astype(int)
+        small = grid[:, idx][:, :, idx]
+    small = np.ascontiguousarray(small[:, ::-1, :], dtype=np.float32)
+    return list(small)
+
+
+class NetworkView(pn.viewable.Viewer):
+    """The network diagram (figure only; the layer buttons live in the app)."""
+
+    bridge = param.ClassSelector(class_=Bridge, doc="Where hover and click events go.")
+    palette = param.Selector(default="default", objects=list(PALETTES))
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        pal = PALETTES[self.palette]
+        self.heat_mapper = LinearColorMapper(palette=heat_colors(pal), low=-1, high=1)
+        self.line_mapper = LinearColorMapper(
+            palette=line_colors(pal), low=-1, high=1, nan_color="rgba(0,0,0,0)"
+        )
+        self.nodes = ColumnDataSource(self._empty_nodes(), name="pg-nodes")
+        self.links = ColumnDataSource(
+            {"xs": [], "ys": [], "w": [], "width": [], "layer": [], "i": [], "j": [], "name": []},
+            name="pg-links",
+        )
+        self.labels = ColumnDataSource({"x": [], "y": [], "text": [], "align": []})
+        self._bias_view = CDSView(filter=IndexFilter(indices=[]))
+        self.figure = self._make_figure()
+        self.sizes: tuple[int, ...] = ()
+        self.frame = 0  # number of the last frame sent (echoed back by the page)
+
+    @staticmethod
+    def _empty_nodes() -> dict[str, list[object]]:
+        cols = ("img", "x", "y", "cx", "cy", "bias", "bx", "by", "key", "layer", "unit", "name",
+                "frame")
+        return {c: [] for c in cols}
+
+    # ------------------------------------------------------------ figure
+    def _make_figure(self) -> figure:
+        fig = figure(
+            frame_width=WIDTH,
+            frame_height=HEIGHT,
+            x_range=Range1d(0, WIDTH),
+            y_range=Range1d(0, HEIGHT),
+            toolbar_location=None,
+            tools="",
+            min_border=0,
+            outline_line_color=None,
+            background_fill_color=None,
+            border_fill_color=None,
+            name="pg-network-figure",
+            css_classes=["pg-network-figure"],
+        )
+        fig.axis.visible = False
+        fig.grid.visible = False
+        lm = self.line_mapper
+        links_r = fig.multi_line(
+            "xs", "ys", source=self.links, line_width="width", line_alpha=0.85,
+            line_color={"field": "w", "transform": lm},
+        )  # fmt: skip
+        hit_r = fig.multi_line(
+            "xs", "ys", source=self.links, line_width=10, line_alpha=0.0,
+            hover_line_alpha=0.25, hover_line_color="#444444",
+        )  # fmt: skip
+        fig.image(
+            image="img", x="x", y="y", dw=NODE, dh=NODE, source=self.nodes,
+            color_mapper=self.heat_mapper,
+        )  # fmt: skip
+        node_r = fig.rect(
+            "cx", "cy", width=NODE, height=NODE, source=self.nodes, fill_alpha=0.0,
+            line_color="#9aa0a6", line_width=1, hover_line_color="#202124", hover_line_width=2.5,
+            hover_fill_alpha=0.0,
+        )  # fmt: skip
+        bias_r = fig.rect(
+            "bx", "by", width=BIAS, height=BIAS, source=self.nodes, view=self._bias_view,
+            fill_color={"field": "bias", "transform": lm}, line_color="#5f6368",
+            hover_line_color="#202124", hover_line_width=2,
+        )  # fmt: skip
+        fig.text(
+            "x", "y", text="text", source=self.labels, text_align="align",
+            text_baseline="middle", text_font_size="13px", text_color="#3c4043",
+        )  # fmt: skip
+        links_r.nonselection_glyph = None
+        hover_node = HoverTool(
+            renderers=[node_r],
+            tooltips=None,
+            callback=self.bridge.callback(
+                "hover",
+                """const idx = cb_data.index.indices;
+                   const k = idx.length ? nodes.data.key[idx[0]] : -1;
+                   if (nodes._pgHover === k) { return null; }
+                   nodes._pgHover = k;
+                   return [k];""",
+                nodes=self.nodes,
+            ),
+        )
+        hover_link = HoverTool(
+            renderers=[hit_r],
+            tooltips=[("Weight", "@name"), ("value", "@w{0.000}")],
+            line_policy="interp",
+            attachment="above",
+        )
+        hover_bias = HoverTool(
+            renderers=[bias_r], tooltips=[("Bias", "@name"), ("value", "@bias{0.000}")]
+        )
+        tap = TapTool(
+            renderers=[hit_r, bias_r],
+            behavior="inspect",
+            callback=self.bridge.callback(
+                "edit",
+                """const src = cb_data.source;
+                   const idx = src.inspected.indices;
+                   if (!idx.length) { return null; }
+                   const n = idx[idx.length - 1];
+                   if (src === links) { return [src.data.layer[n], src.data.i[n], src.data.j[n]]; }
+                   return [src.data.layer[n], -1, src.data.unit[n]];""",
+                links=self.links,
+            ),
+        )
+        fig.add_tools(hover_link, hover_bias, hover_node, tap)
+        fig.js_on_event(
+            "mouseleave",
+            self.bridge.callback(
+                "hover",
+                "if (nodes._pgHover === -1) { return null; } nodes._pgHover = -1; return [-1];",
+                nodes=self.nodes,
+            ),
+        )
+        # Frame acknowledgements: the app draws at most a few frames ahead of the page.
+        self.nodes.js_on_change(
+            "data",
+            self.bridge.callback(
+                "ack",
+                "const f = cb_obj.data.frame; return f && f.length ? [f[0]] : null;",
+                next_frame=True,
+            ),
+        )
+        return fig
+
+    def set_palette(self, name: str) -> None:
+        """Switch colours (the browser recolours; no data is resent)."""
+        self.palette = name
+        pal = PALETTES[name]
+        self.heat_mapper.palette = heat_colors(pal)
+        self.line_mapper.palette = line_colors(pal)
+
+    # --------------------------------------------------------- structure
+    def set_structure(self, network: Network, features: Sequence[str]) -> None:
+        """Lay the diagram out for a new network shape (after a reset)."""
+        sizes = (network.n_inputs, *network.hidden_sizes, network.n_outputs)
+        geo = Geometry(sizes)
+        self.sizes = sizes
+        nodes = self._empty_nodes()
+        for layer, n in enumerate(sizes):
+            cx, cy = geo.centres(layer)
+            for unit in range(n):
+                nodes["x"].append(cx[unit] - NODE / 2)
+                nodes["y"].append(cy[unit] - NODE / 2)
+                nodes["cx"].append(cx[unit])
+                nodes["cy"].append(cy[unit])
+                nodes["bx"].append(cx[unit] - NODE / 2 - BIAS / 2 - 1)
+                nodes["by"].append(cy[unit] - NODE / 2 + BIAS / 2)
+                nodes["key"].append(node_key(layer, unit))
+                nodes["layer"].append(layer)
+                nodes["unit"].append(unit)
+                nodes["name"].append(self._node_name(layer, unit, sizes, features))
+                nodes["img"].append(np.zeros((THUMB, THUMB), dtype=np.float32))
+                nodes["bias"].append(np.nan)
+                nodes["frame"].append(self.frame)
+        links: dict[str, list[object]] = {k: [] for k in self.links.data}
+        for layer in range(1, len(sizes)):
+            xs, ys, index = geo.links(layer)
+            links["xs"] += xs
+            links["ys"] += ys
+            for i, j in index:
+                links["layer"].append(layer)
+                links["i"].append(i)
+                links["j"].append(j)
+                src = self._node_name(layer - 1, i, sizes, features)
+                links["name"].append(f"{src} → {self._node_name(layer, j, sizes, features)}")
+        w = self._weights(network)
+        links["w"], links["width"] = list(w), list(link_width(w))
+        self._bias_view.filter = IndexFilter(indices=list(range(sizes[0], len(nodes["key"]))))
+        nodes["bias"] = list(self._biases(network))
+        self.nodes.data = nodes
+        self.links.data = links
+        self.labels.data = self._labels(geo, sizes, features, network.problem)
+
+    @staticmethod
+    def _node_name(layer: int, unit: int, sizes: Sequence[int], features: Sequence[str]) -> str:
+        if layer == 0:
+            return FEATURES[features[unit]].label if unit < len(features) else f"x{unit}"
+        if layer == len(sizes) - 1:
+            return "output" if sizes[-1] == 1 else f"class {unit}"
+        return f"H{layer}.{unit + 1}"
+
+    @staticmethod
+    def _labels(
+        geo: Geometry, sizes: Sequence[int], features: Sequence[str], problem: str
+    ) -> dict[str, list[object]]:
+        out: dict[str, list[object]] = {"x": [], "y": [], "text": [], "align": []}
+        cx, cy = geo.centres(0)
+        for unit in range(sizes[0]):
+            out["x"].append(cx[unit] - NODE / 2 - BIAS - 6)
+            out["y"].append(cy[unit])
+            out["text"].append(FEATURES[features[unit]].label)
+            out["align"].append("right")
+        last = len(sizes) - 1
+        cx, cy = geo.centres(last)
+        for unit in range(sizes[last]):
+            out["x"].append(cx[unit] + NODE / 2 + 4)
+            out["y"].append(cy[unit])
+            out["text"].append("out" if sizes[last] == 1 else f"C{unit}")
+            out["align"].append("left")
+        return out
+
+    @staticmethod
+    def _weights(network: Network) -> np.ndarray:
+        return np.concatenate([layer.w.ravel() for layer in network.layers]).astype(np.float32)
+
+    @staticmethod
+    def _biases(network: Network) -> np.ndarray:
+        b = [np.full(network.n_inputs, np.nan)] + [layer.b for layer in network.layers]
+        return np.concatenate(b).astype(np.float32)
+
+    # ------------------------------------------------------------- frame
+    def frame_data(
+        self, grids: Sequence[np.ndarray], network: Network
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The per-frame columns of ``nodes`` and ``links`` (separate for benchmarking)."""
+        imgs: list[np.ndarray] = []
+        for layer, grid in enumerate(grids):
+            if layer == len(grids) - 1 and network.problem == "multiclass":
+                grid = grid * 2.0 - 1.0  # probabilities 0..1 on the -1..1 scale
+            imgs += thumbnails(grid)
+        w = self._weights(network)
+        return (
+            {"img": imgs, "bias": self._biases(network)},
+            {"w": w, "width": link_width(w).astype(np.float32)},
+        )
+
+    def update(self, grids: Sequence[np.ndarray], network: Network) -> None:
+        """Push one frame: every thumbnail, bias, weight colour and width."""
+        nodes, links = self.frame_data(grids, network)
+        self.frame += 1
+        nodes["frame"] = np.full(len(nodes["bias"]), self.frame, dtype=np.int32)
+        self.nodes.data.update(nodes)
+        self.links.data.update(links)
+
+    def __panel__(self) -> pn.pane.Bokeh:
+        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-network"])
+
+__all__ = ["THUMB", "NetworkView", "node_key", "split_key", "thumbnails"]

@@ -1,0 +1,364 @@
+"""The output column's plots: decision boundary, loss chart, gradient flow, confusion matrix.
+
+Each keeps its Bokeh figure and sources for its whole life and changes only data, so a
+frame is one small model update per visible plot.  The time-series charts never grow
+past ``2 * MAX_POINTS`` points: they keep one point per ``stride`` epochs and halve
+their resolution (doubling the stride) when full, so drawing cost stays flat however
+long training runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import panel as pn
+import param
+from bokeh.models import (
+    BasicTicker,
+    ColumnDataSource,
+    LinearColorMapper,
+    LogScale,
+    Range1d,
+)
+from bokeh.plotting import figure
+
+from .bridge import Bridge
+from .palette import CLASS_SHADES, PALETTES, class_colors, encode_classes, heat_colors
+
+EXTENT = 6.0
+MAX_POINTS = 500
+GRAD_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#666666")
+
+
+class Decimator:
+    """Keeps a time series under ``2 * max_points`` points by halving it when full."""
+
+    def __init__(self, max_points: int = MAX_POINTS) -> None:
+        self.max_points = max_points
+        self.stride = 1
+        self.last_x: float | None = None
+        self.count = 0
+
+    def reset(self) -> None:
+        """Start a new series."""
+        self.stride, self.last_x, self.count = 1, None, 0
+
+    def accept(self, x: float) -> bool:
+        """Whether a point at ``x`` should be kept (spacing >= stride)."""
+        if self.last_x is not None and x - self.last_x < self.stride:
+            return False
+        self.last_x = x
+        self.count += 1
+        return True
+
+    def full(self) -> bool:
+        """True when the series should be halved."""
+        return self.count >= 2 * self.max_points
+
+    def halve(self, data: dict[str, list[float]]) -> dict[str, list[float]]:
+        """Every other point of every column (the last point is kept)."""
+        self.stride *= 2
+        keep = {k: v[-1::-2][::-1] for k, v in data.items()}
+        self.count = len(next(iter(keep.values()))) if keep else 0
+        return keep
+
+
+def _small_figure(**kw: object) -> figure:
+    fig = figure(
+        toolbar_location=None,
+        tools="",
+        min_border_left=40,
+        min_border_right=8,
+        min_border_top=6,
+        min_border_bottom=24,
+        background_fill_color=None,
+        border_fill_color=None,
+        outline_line_color="#dadce0",
+        **kw,
+    )
+    fig.grid.grid_line_color = "#f1f3f4"
+    fig.axis.major_label_text_font_size = "10px"
+    fig.axis.axis_line_color = "#dadce0"
+    return fig
+
+
+class HeatmapPlot(pn.viewable.Viewer):
+    """The big output view: a 100x100 heatmap of the output (or hovered) neuron + points."""
+
+    bridge = param.ClassSelector(class_=Bridge)
+    palette = param.Selector(default="default", objects=list(PALETTES))
+    show_test = param.Boolean(default=False)
+    size = param.Integer(default=300, bounds=(100, 800))
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        pal = PALETTES[self.palette]
+        self.heat_mapper = LinearColorMapper(palette=heat_colors(pal), low=-1, high=1)
+        self.class_mapper = LinearColorMapper(palette=class_colors(pal, 3), low=0, high=3)
+        empty = np.zeros((2, 2), dtype=np.float32)
+        self.heat = ColumnDataSource({"img": [empty]}, name="pg-heat")
+        self.classes = ColumnDataSource({"img": [empty]}, name="pg-heat-classes")
+        self.train = ColumnDataSource({"x": [], "y": [], "color": []})
+        self.test = ColumnDataSource({"x": [], "y": [], "color": []})
+        self.n_classes = 0
+        self.figure = self._make_figure()
+
+    def _make_figure(self) -> figure:
+        e = EXTENT
+        fig = _small_figure(
+            frame_width=self.size,
+            frame_height=self.size,
+            x_range=Range1d(-e, e),
+            y_range=Range1d(-e, e),
+            name="pg-heatmap-figure",
+            css_classes=["pg-heatmap-figure"],
+        )
+        fig.min_border_left = 28
+        fig.grid.visible = False
+        for axis in (fig.xaxis, fig.yaxis):
+            axis.ticker = BasicTicker(desired_num_ticks=7)
+        self._heat_r = fig.image(
+            image="img", x=-e, y=-e, dw=2 * e, dh=2 * e, source=self.heat,
+            color_mapper=self.heat_mapper, global_alpha=0.85,
+        )  # fmt: skip
+        self._class_r = fig.image(
+            image="img", x=-e, y=-e, dw=2 * e, dh=2 * e, source=self.classes,
+            color_mapper=self.class_mapper, global_alpha=0.85, visible=False,
+        )  # fmt: skip
+        fig.scatter(
+            "x", "y", source=self.train, size=6, fill_color="color", line_color="white",
+            line_width=1,
+        )  # fmt: skip
+        self._test_r = fig.scatter(
+            "x", "y", source=self.test, size=6, fill_color="color", line_color="black",
+            line_alpha=0.6, line_width=1, visible=self.show_test,
+        )  # fmt: skip
+        fig.js_on_event(
+            "tap",
+            self.bridge.callback("tap", "return [cb_obj.x, cb_obj.y, 0];"),
+        )
+        return fig
+
+    @param.depends("show_test", watch=True)
+    def _toggle_test(self) -> None:
+        self._test_r.visible = self.show_test
+
+    def set_palette(self, name: str) -> None:
+        """Switch colours (the mappers recolour in the browser)."""
+        self.palette = name
+        pal = PALETTES[name]
+        self.heat_mapper.palette = heat_colors(pal)
+        self.class_mapper.palette = class_colors(pal, max(self.n_classes, 1))
+
+    def set_points(self, train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],
+                   problem: str, n_classes: int) -> None:  # fmt: skip
+        """Show new data (after a data change, an added point or a palette change)."""
+        self.n_classes = n_classes if problem == "multiclass" else 0
+        if self.n_classes:
+            self.class_mapper.update(
+                palette=class_colors(PALETTES[self.palette], n_classes), high=n_classes
+            )
+        for src, (pts, y) in ((self.train, train), (self.test, test)):
+            src.data = {"x": pts[:, 0], "y": pts[:, 1], "color": self.point_colors(y, problem)}
+
+    def point_colors(self, y: np.ndarray, problem: str) -> list[str]:
+        """Fill colour of each point: its class, or its value on the heat scale."""
+        pal = PALETTES[self.palette]
+        if problem == "multiclass":
+            return [pal.classes[int(c) % len(pal.classes)] for c in y]
+        shades = heat_colors(pal)
+        idx = np.clip(((np.clip(y, -1, 1) + 1) / 2 * len(shades)).astype(int), 0, len(shades) - 1)
+        return [shades[i] for i in idx]
+
+    def frame_image(self, values: np.ndarray, *, classes: bool, discretize: bool) -> np.ndarray:
+        """The float32 image to send: (n, n) values, or (k, n, n) class probabilities."""
+        if classes:
+            probs = values
+            if discretize:
+                probs = (probs == probs.max(axis=0, keepdims=True)).astype(np.float32)
+            img = encode_classes(probs)
+        else:
+            img = np.where(values >= 0, 1.0, -1.0) if discretize else values
+        return np.ascontiguousarray(img[::-1], dtype=np.float32)
+
+    def update(self, values: np.ndarray, *, classes: bool, discretize: bool) -> None:
+        """Show one frame: ``values`` is (n, n), or (k, n, n) probabilities if ``classes``."""
+        img = self.frame_image(values, classes=classes, discretize=discretize)
+        if classes != self._class_r.visible:
+            self._class_r.visible = classes
+            self._heat_r.visible = not classes
+        (self.classes if classes else self.heat).data.update(img=[img])
+
+    def __panel__(self) -> pn.pane.Bokeh:
+        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-heatmap"])
+
+
+class LossChart(pn.viewable.Viewer):
+    """Train (grey) and test (black) loss per epoch, decimated as it grows."""
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        self.source = ColumnDataSource({"epoch": [], "train": [], "test": []})
+        self._dec = Decimator()
+        self._data: dict[str, list[float]] = {"epoch": [], "train": [], "test": []}
+        fig = _small_figure(frame_width=256, frame_height=70, name="pg-loss-figure")
+        fig.xaxis.ticker = BasicTicker(desired_num_ticks=4)
+        fig.yaxis.ticker = BasicTicker(desired_num_ticks=3)
+        fig.line("epoch", "test", source=self.source, line_color="black", line_width=1.5)
+        fig.line("epoch", "train", source=self.source, line_color="#777777", line_width=1.5)
+        self.figure = fig
+
+    def reset(self, epoch: int, train: float, test: float | None) -> None:
+        """Start over with one point."""
+        self._dec.reset()
+        self._dec.accept(epoch)
+        self._data = {"epoch": [epoch], "train": [_finite(train)], "test": [_finite(test)]}
+        self.source.data = dict(self._data)
+
+    def add(self, epoch: int, train: float, test: float | None) -> None:
+        """Append a point if it is due (one model update), or resend a halved series."""
+        if not self._dec.accept(epoch):
+            return
+        point = {"epoch": [epoch], "train": [_finite(train)], "test": [_finite(test)]}
+        for k, v in point.items():
+            self._data[k] += v
+        if self._dec.full():
+            self._data = self._dec.halve(self._data)
+            self.source.data = dict(self._data)
+        else:
+            self.source.stream(point)
+
+    def __panel__(self) -> pn.pane.Bokeh:
+        return pn.pane.Bokeh(self.figure, margin=(0, 0, 0, 0), css_classes=["pg-loss-chart"])
+
+
+def _finite(v: float | None) -> float:
+    return float(v) if v is not None and np.isfinite(v) else float("nan")
+
+
+class GradientFlow(pn.viewable.Viewer):
+    """Root-mean-square weight gradient of each layer over time, on a log scale."""
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        self.n_layers = 7
+        cols = ["epoch", *(f"g{k}" for k in range(self.n_layers))]
+        self._data: dict[str, list[float]] = {c: [] for c in cols}
+        self.source = ColumnDataSource(dict(self._data))
+        self._dec = Decimator()
+        fig = _small_figure(
+            frame_width=520, frame_height=120, y_axis_type="log", name="pg-gradient-figure"
+        )
+        assert isinstance(fig.y_scale, LogScale)
+        fig.xaxis.ticker = BasicTicker(desired_num_ticks=4)
+        self._lines = [
+            fig.line("epoch", f"g{k}", source=self.source, line_color=GRAD_COLORS[k],
+                     line_width=1.5, legend_label=f"layer {k + 1}")  # fmt: skip
+            for k in range(self.n_layers)
+        ]
+        fig.legend.label_text_font_size = "9px"
+        fig.legend.spacing = 0
+        fig.legend.padding = 2
+        fig.legend.margin = 2
+        fig.legend.location = "top_right"
+        fig.legend.background_fill_alpha = 0.6
+        self.figure = fig
+
+    def reset(self, n_layers: int) -> None:
+        """Start over for a network with ``n_layers`` weight layers."""
+        self._dec.reset()
+        self._data = {k: [] for k in self._data}
+        self.source.data = dict(self._data)
+        for k, line in enumerate(self._lines):
+            line.visible = k < n_layers
+        legend = self.figure.legend[0]
+        for k, item in enumerate(legend.items):
+            item.visible = k < n_layers
+
+    def add(self, epoch: int, norms: Sequence[float]) -> None:
+        """Append one point per layer (non-positive values leave a gap)."""
+        if not norms or not self._dec.accept(epoch):
+            return
+        point: dict[str, list[float]] = {"epoch": [float(epoch)]}
+        for k in range(self.n_layers):
+            v = norms[k] if k < len(norms) else float("nan")
+            point[f"g{k}"] = [float(v) if np.isfinite(v) and v > 0 else float("nan")]
+        for k, v in point.items():
+            self._data[k] += v
+        if self._dec.full():
+            self._data = self._dec.halve(self._data)
+            self.source.data = dict(self._data)
+        else:
+            self.source.stream(point)
+
+    def __panel__(self) -> pn.pane.Bokeh:
+        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-gradient-flow"])
+
+
+class ConfusionMatrix(pn.viewable.Viewer):
+    """Counts of (true, predicted) classes on the test set, shaded by row fraction."""
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        self.source = ColumnDataSource(
+            {"t": [], "p": [], "n": [], "frac": [], "text": [], "text_color": []}
+        )
+        self.mapper = LinearColorMapper(
+            palette=[f"#{255 - int(200 * t):02x}{255 - int(140 * t):02x}ff"
+                     for t in np.linspace(0, 1, 32)],
+            low=0, high=1,
+        )  # fmt: skip
+        fig = _small_figure(
+            frame_width=150, frame_height=150, x_range=Range1d(-0.5, 1.5),
+            y_range=Range1d(1.5, -0.5), name="pg-confusion-figure",
+        )  # fmt: skip
+        fig.grid.visible = False
+        fig.xaxis.axis_label = "predicted"
+        fig.yaxis.axis_label = "true"
+        fig.axis.axis_label_text_font_size = "10px"
+        fig.axis.axis_label_text_font_style = "normal"
+        fig.rect("p", "t", 1, 1, source=self.source, line_color="white",
+                 fill_color={"field": "frac", "transform": self.mapper})  # fmt: skip
+        fig.text("p", "t", text="text", source=self.source, text_align="center",
+                 text_baseline="middle", text_font_size="11px", text_color="text_color")  # fmt: skip
+        self.figure = fig
+
+    def update(self, cm: np.ndarray | None, labels: Sequence[str] = ()) -> None:
+        """Show a matrix (None: not a classification problem)."""
+        if cm is None:
+            self.source.data = {k: [] for k in self.source.data}
+            return
+        k = cm.shape[0]
+        rows = cm.sum(axis=1, keepdims=True)
+        frac = cm / np.maximum(rows, 1)
+        t, p = np.indices((k, k))
+        self.source.data = {
+            "t": t.ravel().tolist(),
+            "p": p.ravel().tolist(),
+            "n": cm.ravel().tolist(),
+            "frac": frac.ravel().tolist(),
+            "text": [str(int(v)) for v in cm.ravel()],
+            "text_color": ["white" if f > 0.6 else "black" for f in frac.ravel()],
+        }
+        if self.figure.x_range.end != k - 0.5:
+            self.figure.x_range.end = k - 0.5
+            self.figure.y_range.start = k - 0.5
+            ticks = list(range(k))
+            names = dict(zip(ticks, labels or [str(i) for i in ticks], strict=False))
+            for axis in (self.figure.xaxis, self.figure.yaxis):
+                axis.ticker = ticks
+                axis.major_label_overrides = {int(i): str(n) for i, n in names.items()}
+
+    def __panel__(self) -> pn.pane.Bokeh:
+        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-confusion"])
+
+
+__all__ = [
+    "CLASS_SHADES",
+    "ConfusionMatrix",
+    "Decimator",
+    "GradientFlow",
+    "HeatmapPlot",
+    "LossChart",
+]

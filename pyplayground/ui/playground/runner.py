@@ -1,0 +1,67 @@
+"""Play/pause: training as ticks of a Panel periodic callback (never a thread or a loop).
+
+Each tick trains ``epochs_per_frame`` epochs and draws one frame, unless the page has not
+yet painted the last frames (then the tick does nothing and training waits for it, as TF
+Playground's one-epoch-per-animation-frame loop does).  The tick is a
+coroutine that ends with ``await asyncio.sleep(0)``: inside the Pyodide worker a tick
+that takes longer than the period would otherwise run back to back without ever
+letting the worker read the page's messages (clicks would wait until Pause).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import panel as pn
+import param
+
+
+class Runner(param.Parameterized):
+    """Runs ``tick()`` about every ``period`` ms while ``playing``."""
+
+    playing = param.Boolean(default=False, doc="Whether training runs.")
+    period = param.Integer(default=10, bounds=(1, 1000), doc="Ms between tick attempts.")
+    frames = param.Integer(default=0, doc="Frames drawn since the page opened.")
+
+    def __init__(self, tick: Callable[[], bool], **params: Any) -> None:
+        super().__init__(**params)
+        self._tick = tick
+        self._callback: Any = None
+        self._times: deque[float] = deque(maxlen=60)
+
+    @param.depends("playing", watch=True)
+    def _toggle(self) -> None:
+        if self.playing and self._callback is None:
+            self._times.clear()
+            self._callback = pn.state.add_periodic_callback(self._run, period=self.period)
+        elif not self.playing and self._callback is not None:
+            callback, self._callback = self._callback, None
+            callback.stop()
+
+    async def _run(self) -> None:
+        if self.playing:
+            self.tick()
+        await asyncio.sleep(0)
+
+    def tick(self) -> bool:
+        """One frame, unless ``tick()`` declines (returns False) because the page is behind."""
+        if not self._tick():
+            return False
+        self.frames += 1
+        self._times.append(time.perf_counter())
+        return True
+
+    @property
+    def fps(self) -> float:
+        """Frames per second over the last (up to) 60 frames."""
+        if len(self._times) < 2:
+            return 0.0
+        span = self._times[-1] - self._times[0]
+        return (len(self._times) - 1) / span if span > 0 else 0.0
+
+
+__all__ = ["Runner"]

@@ -1,0 +1,219 @@
+"""Helpers of the browser tests: serving the site, a guarded Chromium, widget access.
+
+Used by ``conftest.py`` (fixtures) and the test modules. Widgets are found by their stable
+``pg-...`` CSS classes (Panel ``css_classes``); Playwright's CSS selectors pierce the open
+shadow roots Panel and Bokeh render into.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.server
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "test-results"
+CHROME = os.environ.get("PG_CHROME", "/usr/lib/chromium/chromium")
+LOAD_TIMEOUT_MS = int(float(os.environ.get("PG_LOAD_TIMEOUT_S", "120")) * 1000)
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,"
+    "AutofillServerCommunication,Translate,MediaRouter",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-breakpad",
+    # nothing but 127.0.0.1 resolves, so no request can leave the machine
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+# Text of an element and of everything under it, through shadow roots; no <style>.
+DEEP_TEXT_JS = """(element) => {
+  const walk = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) { return node.textContent; }
+    if (node.nodeName === "STYLE" || node.nodeName === "SCRIPT") { return ""; }
+    let text = node.shadowRoot ? walk(node.shadowRoot) : "";
+    for (const child of node.childNodes) { text += walk(child); }
+    return text;
+  };
+  return walk(element).replace(/\\s+/g, " ").trim();
+}"""
+READY_JS = "() => window.pgLoading && (window.pgLoading.ready || window.pgLoading.error)"
+
+
+class Server:
+    """The site served on a free loopback port, in a thread; records every response."""
+
+    def __init__(self, site: Path) -> None:
+        from pyplayground.sitegen.serve import SiteRequestHandler, make_server
+
+        log: list[tuple[str, int]] = []
+        self.log = log
+
+        class Recording(SiteRequestHandler):
+            def log_request(self, code="-", size="-") -> None:
+                log.append((self.path, int(getattr(code, "value", code))))
+
+        self.httpd: http.server.HTTPServer = make_server(
+            site, port=0, quiet=True, handler_class=Recording
+        )
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def errors(self) -> list[tuple[str, int]]:
+        return [(p, c) for p, c in self.log if c >= 400]
+
+
+@dataclasses.dataclass
+class Guard:
+    """What a test must not see: off-site requests, console errors, page errors."""
+
+    allowed_prefixes: tuple[str, ...]
+    offsite: list[str] = dataclasses.field(default_factory=list)
+    console_errors: list[str] = dataclasses.field(default_factory=list)
+    page_errors: list[str] = dataclasses.field(default_factory=list)
+    expect_errors: bool = False
+
+    def allowed(self, url: str) -> bool:
+        return url.startswith(self.allowed_prefixes) or url.startswith(("data:", "blob:"))
+
+    def problems(self) -> list[str]:
+        out = [f"request left 127.0.0.1: {u}" for u in self.offsite]
+        if not self.expect_errors:
+            out += [f"console error: {m}" for m in self.console_errors]
+            out += [f"page error: {m}" for m in self.page_errors]
+        return out
+
+
+class AppPage:
+    """A Playwright page plus helpers for pyplayground's pages."""
+
+    def __init__(self, page, guard: Guard, base_url: str) -> None:
+        self.page = page
+        self.guard = guard
+        self.base_url = base_url
+
+    # --- navigation
+    def open(self, path: str = "playground.html", wait: bool = True) -> dict:
+        self.page.goto(self.base_url + path, wait_until="load")
+        return self.wait_ready() if wait else {}
+
+    def wait_ready(self, timeout_ms: int = LOAD_TIMEOUT_MS) -> dict:
+        """Wait until the app is interactive; fail with the on-page error if it is not."""
+        self.page.wait_for_function(READY_JS, timeout=timeout_ms, polling=50)
+        status = self.page.evaluate("window.pgLoading")
+        if status.get("error"):
+            e = status["error"]
+            raise AssertionError(
+                f"the page shows a start-up error: {e['title']}\n{e['message']}\nhint: {e['hint']}"
+            )
+        return status
+
+    # --- widgets (by pg-... class; selectors pierce shadow DOM)
+    def widget(self, css_class: str):
+        return self.page.locator(f".{css_class}").first
+
+    def click(self, css_class: str, text: str | None = None) -> None:
+        buttons = self.page.locator(f".{css_class} button")
+        (buttons.filter(has_text=text) if text else buttons).first.click()
+
+    def text(self, css_class: str) -> str:
+        """Visible text of a widget, including what its shadow root renders."""
+        return self.widget(css_class).evaluate(DEEP_TEXT_JS)
+
+    def number(self, css_class: str) -> int:
+        digits = re.findall(r"\d[\d,]*", self.text(css_class))
+        assert digits, f"no number in .{css_class}: {self.text(css_class)!r}"
+        return int(digits[-1].replace(",", ""))
+
+    def select(self, css_class: str, label: str) -> None:
+        self.page.locator(f".{css_class} select").first.select_option(label=label)
+
+    def drag(self, locator, dx: float, dy: float = 0.0, steps: int = 8) -> None:
+        box = locator.bounding_box()
+        assert box, "nothing to drag (element not visible)"
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.mouse.move(x + dx, y + dy, steps=steps)
+        self.page.mouse.up()
+
+    # --- Bokeh document of the worker-backed page
+    def model_js(self, name: str, expression: str):
+        """Evaluate ``expression`` with ``m`` = the Bokeh model called ``name``."""
+        return self.page.evaluate(
+            "([name, expr]) => { const m = pyodideWorker.jsdoc.get_model_by_name(name);"
+            " return Function('m', 'return (' + expr + ')')(m); }",
+            [name, expression],
+        )
+
+    def column_length(self, source: str, column: str) -> int:
+        return self.model_js(
+            source, f"m.data.get ? m.data.get('{column}').length : m.data['{column}'].length"
+        )
+
+    def wait_until(self, js: str, timeout_ms: int = 30_000) -> None:
+        self.page.wait_for_function(js, timeout=timeout_ms, polling=50)
+
+    def screenshot(self, name: str) -> Path:
+        RESULTS.mkdir(exist_ok=True)
+        path = RESULTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+def launch(playwright_instance, profile: Path, allowed: tuple[str, ...], route: bool = True):
+    """A persistent context on a fresh profile, guarded; returns (context, page, guard).
+
+    ``route=False`` leaves out Playwright's request interception, which disables the
+    HTTP cache (used for load-time measurements; ``--host-resolver-rules`` still keeps
+    every request on 127.0.0.1 and the request log still records any that is not).
+    """
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROME,
+        headless=True,
+        args=CHROME_ARGS,
+        viewport={"width": 1100, "height": 720},
+    )
+    guard = Guard(allowed_prefixes=allowed)
+
+    def on_route(r) -> None:
+        if guard.allowed(r.request.url):
+            r.continue_()
+        else:
+            guard.offsite.append(r.request.url)
+            r.abort()
+
+    if route:
+        context.route("**/*", on_route)
+    context.on("request", lambda r: None if guard.allowed(r.url) else guard.offsite.append(r.url))
+    page = context.pages[0] if context.pages else context.new_page()
+    page.on("console", lambda m: guard.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: guard.page_errors.append(str(e)))
+    return context, page, guard
+
+
+def record(name: str, data: dict) -> Path:
+    """Write measurements to test-results/<name>.json (ignored by git)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=1))
+    return path

@@ -1,0 +1,178 @@
+// Start-up of the Pyodide worker (imported by every converted NAME.js worker).
+//
+// pyplayground/sitegen/convert.py replaces the start-up of panel convert's worker
+// template with `await pgBoot(config)`. Everything is loaded from this site:
+//   1. runtime:  Pyodide (pyodide.asm.wasm, python_stdlib.zip), precompiled at build time
+//   2. packages: numpy, pandas... from ./pyodide/ via loadPackage
+//   3. install:  one bundle of pure packages (panel, bokeh...) and our own wheel
+//   4. app:      the entry script (panel's template runs it after pgBoot)
+// Each phase posts {type: 'pg-progress'} to the page; a failure posts {type: 'pg-error'}
+// with a hint and stops the start-up (the page shows it, static/loading.js).
+
+const PG_T0 = performance.now();
+const PG_HINTS = {
+  runtime: "The Python runtime could not be loaded. Rebuild the site (python build.py) " +
+    "and serve it over http (pyplayground serve).",
+  packages: "A Pyodide package could not be loaded. Rebuild the site (python build.py); " +
+    "the pyodide/ folder of the site is incomplete.",
+  install: "Installing the Python packages failed. Rebuild the site (python build.py).",
+  app: "The app raised a Python exception while starting. Run it natively to debug: " +
+    "panel serve web/<page>.py",
+  callback: "A Python callback raised an exception. Reload the page; run the app " +
+    "natively (panel serve web/<page>.py) to debug it.",
+};
+
+let pgStep = "runtime";
+let pgFailed = false;  // a start-up step failed; later rejections are consequences
+
+function pgProgress(step, detail) {
+  pgStep = step;
+  self.postMessage({type: "pg-progress", step: step, detail: detail || "",
+                    t: performance.now() - PG_T0});
+}
+
+function pgFail(step, error) {
+  pgFailed = pgFailed || step !== "callback";
+  const message = String((error && error.message) || error);
+  console.error(`pyplayground start-up failed while in step "${step}":`, message);
+  self.postMessage({type: "pg-error", step: step, message: message,
+                    hint: PG_HINTS[step] || ""});
+}
+
+// After start-up (step "app" done), a rejected promise is a failed Python callback.
+self.addEventListener("unhandledrejection", (event) => {
+  if (!pgFailed) {
+    pgFail(pgStep === "app" ? "callback" : pgStep, event.reason);
+  }
+});
+
+// The page asks for every file the worker downloaded, to keep them for offline use.
+performance.setResourceTimingBufferSize(1000);
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "pg-resources") {
+    const urls = performance.getEntriesByType("resource").map((e) => e.name);
+    urls.push(self.location.href);
+    self.postMessage({type: "pg-resources", urls: urls});
+  }
+});
+
+async function pgFetch(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`could not download ${url}: HTTP ${response.status}`);
+  }
+  if (url.endsWith(".gz")) {
+    const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
+  return response.arrayBuffer();
+}
+
+// A pack is "PGPK" + uint32 (little endian) index length + JSON index + file data;
+// the index is {"files": [[path, offset, size], ...]} (see sitegen/pack.py).
+function pgWritePack(pyodide, buffer, root) {
+  const view = new DataView(buffer);
+  const magic = new TextDecoder().decode(new Uint8Array(buffer, 0, 4));
+  if (magic !== "PGPK") {
+    throw new Error("not a pyplayground package bundle (bad magic)");
+  }
+  const indexLength = view.getUint32(4, true);
+  const index = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, indexLength)));
+  const base = 8 + indexLength;
+  const made = new Set();
+  for (const [path, offset, size] of index.files) {
+    const full = `${root}/${path}`;
+    const dir = full.slice(0, full.lastIndexOf("/"));
+    if (!made.has(dir)) {
+      pyodide.FS.mkdirTree(dir);
+      made.add(dir);
+    }
+    pyodide.FS.writeFile(full, new Uint8Array(buffer, base + offset, size));
+  }
+  return index.files.length;
+}
+
+// Apply a Bokeh patch from the page now (see PATCH_HANDLER in sitegen/convert.py).
+let pgPatcher = null;
+function pgApplyPatch(patch) {
+  if (pgPatcher === null) {
+    const namespace = self.pyodide.toPy({});
+    pgPatcher = self.pyodide.runPython(`
+from panel.io.pyodide import _convert_json_patch
+from panel.io.state import state
+
+
+def apply_patch(patch):
+    state.curdoc.apply_json_patch(_convert_json_patch(patch), setter="js")
+
+
+apply_patch
+`, {globals: namespace});
+    namespace.destroy();
+  }
+  try {
+    pgPatcher(patch);
+  } catch (e) {
+    pgFail("callback", e);
+  }
+}
+
+async function pgBoot(config) {
+  const url = (path) => new URL(path, self.location.href).href;
+  // Downloads start now and overlap with the runtime start-up.
+  const packs = config.packs.map((p) => pgFetch(url(p)));
+  const wheels = config.wheels.map((w) => pgFetch(url(w)));
+  packs.concat(wheels).forEach((p) => p.catch(() => {}));  // reported below, when awaited
+
+  pgProgress("runtime");
+  try {
+    self.pyodide = await loadPyodide({
+      indexURL: url(config.indexURL),
+      env: {PANEL_CDN_ROOT: url(config.panelCdn)},
+    });
+  } catch (e) {
+    pgFail("runtime", e);
+    throw e;
+  }
+
+  pgProgress("packages", config.packages.join(", "));
+  const failures = [];
+  try {
+    await self.pyodide.loadPackage(config.packages, {
+      messageCallback: () => {},
+      errorCallback: (msg) => failures.push(msg),
+    });
+    const missing = config.packages.filter((p) => !(p in self.pyodide.loadedPackages));
+    if (failures.length || missing.length) {
+      throw new Error(failures.concat(missing.map((p) => `${p} was not loaded`)).join("\n"));
+    }
+  } catch (e) {
+    pgFail("packages", e);
+    throw e;
+  }
+
+  pgProgress("install", config.installLabel);
+  try {
+    let files = 0;
+    for (const pack of packs) {
+      files += pgWritePack(self.pyodide, await pack, config.sitePackages);
+    }
+    for (const wheel of wheels) {
+      self.pyodide.unpackArchive(await wheel, "zip", {extractDir: config.sitePackages});
+    }
+    self.pyodide.runPython(`
+import importlib
+importlib.invalidate_caches()
+# Panel 1.9 uses pyodide.ffi.jsnull (Pyodide >= 0.28). In 0.27 a JS null already
+# converts to None, so a sentinel that never matches is equivalent.
+import pyodide.ffi
+if not hasattr(pyodide.ffi, "jsnull"):
+    pyodide.ffi.jsnull = object()
+del importlib, pyodide
+`);
+    console.log(`pyplayground: installed ${files} files and ${wheels.length} wheel(s)`);
+  } catch (e) {
+    pgFail("install", e);
+    throw e;
+  }
+}
