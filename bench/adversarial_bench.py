@@ -160,8 +160,8 @@ def run_pyodide(pyodide_dir: Path, **settings: Any) -> dict[str, Any]:
         script.write_text(_NODE_RUNNER)
         cmd = ["node", str(script), str(pyodide_dir.resolve()), str(repo), json.dumps(settings)]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    print(proc.stdout.replace("RESULT ", "").split("\n{")[0], end="")
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    print("\n".join(ln for ln in proc.stdout.splitlines() if not ln.startswith("RESULT ")))
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"pyodide run failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return json.loads(lines[-1][len("RESULT ") :])

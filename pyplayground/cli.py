@@ -701,7 +701,12 @@ _COMMANDS = (
         "check, create and compile lesson files (pyplayground.lesson_cli)",
         delegate="pyplayground.lesson_cli",
     ),
-    # later: tsne, attack -- add a Command here
+    Command(
+        "attack",
+        "run FGSM/PGD/JSMA on the digits test set (pyplayground.attack_cli)",
+        delegate="pyplayground.attack_cli",
+    ),
+    # later: tsne -- add a Command here
 )
 COMMANDS: Final = MappingProxyType({c.name: c for c in _COMMANDS})
 

@@ -1,7 +1,7 @@
 """Train the shipped 8x8-digits classifiers with the engine (deterministic).
 
-Run ``python -m pyplayground.models._train_digits`` from the repository root (about
-a minute on one core).  It writes, next to this file:
+Run ``python -m pyplayground.models._train_digits`` from the repository root (a few
+seconds on one core; ``--dry-run`` only prints the metrics).  It writes, next to this file:
 
 - ``digits_mlp.json``: 64-32-10 ReLU MLP, softmax head, Adam, clean training;
 - ``digits_mlp_robust.json``: the same architecture and initial weights, trained on
