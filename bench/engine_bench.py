@@ -149,46 +149,78 @@ class Problem:
 
 
 # ---------------------------------------------------------------------------- timing
+class Case:
+    """A timed operation: ``fn`` is called repeatedly; ``setup`` runs untimed before each
+    repetition (e.g. ``torch.set_num_threads``); one call of ``fn`` does ``units`` epochs."""
+
+    def __init__(
+        self, fn: Callable[[], object], setup: Callable[[], object] | None = None, units: int = 1
+    ) -> None:
+        self.fn, self.setup, self.units = fn, setup, units
+
+
+def measure_many(
+    cases: dict[str, Case], *, reps: int, min_time: float, warmup: float
+) -> dict[str, dict[str, Any]]:
+    """Median seconds per call of each case over ``reps`` repetitions.
+
+    Each case first runs for ``warmup`` seconds (wasm JIT tier-up in Pyodide, caches,
+    torch's lazy init), which also calibrates how many calls one repetition makes so it
+    lasts at least ``min_time`` seconds.  The repetitions are then *interleaved* (rep 1
+    of every case, then rep 2, ...), so a burst of load from other processes hits every
+    case alike and the ratios between cases stay fair on a shared machine.
+    """
+    calls_per_rep: dict[str, int] = {}
+    for name, case in cases.items():
+        if case.setup:
+            case.setup()
+        fn = case.fn
+        fn()
+        t0 = time.perf_counter()
+        calls = 0
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= warmup and calls >= 3:
+                break
+        calls_per_rep[name] = max(1, int(min_time / (elapsed / calls) + 0.999))
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, float] = dict.fromkeys(cases, 0.0)
+    wall: dict[str, float] = dict.fromkeys(cases, 0.0)
+    for _ in range(reps):
+        for name, case in cases.items():
+            if case.setup:
+                case.setup()
+            fn, n = case.fn, calls_per_rep[name]
+            fn()  # untimed: the previous case may have evicted this one's caches
+            c0, t0 = _cpu_times(), time.perf_counter()
+            for _ in range(n):
+                fn()
+            dt = time.perf_counter() - t0
+            cpu[name] += _cpu_times() - c0
+            wall[name] += dt
+            times[name].append(dt / n)
+    return {
+        name: {
+            "median_s": statistics.median(times[name]),
+            "min_s": min(times[name]),
+            "max_s": max(times[name]),
+            "calls_per_rep": calls_per_rep[name],
+            "reps": reps,
+            # < 1: this process did not get a whole core (a busy machine); > 1: threads.
+            # Not measurable inside Pyodide, where the process clock is the wall clock.
+            "cpu_over_wall": None if IN_PYODIDE else round(cpu[name] / wall[name], 3),
+        }
+        for name in cases
+    }
+
+
 def measure(
     fn: Callable[[], object], *, reps: int, min_time: float, warmup: float
 ) -> dict[str, Any]:
-    """Median seconds per call of ``fn`` over ``reps`` repetitions.
-
-    Warm-up runs ``fn`` for ``warmup`` seconds (wasm JIT tier-up in Pyodide, caches,
-    torch's lazy init); the warm-up also calibrates how many calls one repetition makes
-    so it lasts at least ``min_time`` seconds.
-    """
-    fn()
-    t0 = time.perf_counter()
-    calls = 0
-    while True:
-        fn()
-        calls += 1
-        elapsed = time.perf_counter() - t0
-        if elapsed >= warmup and calls >= 3:
-            break
-    per_call = elapsed / calls
-    n = max(1, int(min_time / per_call + 0.999))
-    times = []
-    cpu0, wall0 = _cpu_times(), time.perf_counter()
-    for _ in range(reps):
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t) / n)
-    wall = time.perf_counter() - wall0
-    return {
-        "median_s": statistics.median(times),
-        "min_s": min(times),
-        "max_s": max(times),
-        "calls_per_rep": n,
-        "reps": len(times),
-        # < 1 means this process did not get a whole core (a busy machine); > 1: threads
-        # (not measurable inside Pyodide, where the process clock is the wall clock)
-        "cpu_over_wall": (
-            round((_cpu_times() - cpu0) / wall, 3) if wall > 0 and not IN_PYODIDE else None
-        ),
-    }
+    """:func:`measure_many` for one function."""
+    return measure_many({"fn": Case(fn)}, reps=reps, min_time=min_time, warmup=warmup)["fn"]
 
 
 def _cpu_times() -> float:
@@ -196,10 +228,7 @@ def _cpu_times() -> float:
 
 
 # -------------------------------------------------------------------------- training
-def ours_train(prob: Problem, kw: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    spe = prob.steps_per_epoch
-    out: dict[str, dict[str, Any]] = {}
-
+def ours_train_cases(prob: Problem) -> dict[str, Case]:
     net = prob.network()
     opt = SGD(net.n_params)
     params, grads = net.params, net.grads
@@ -210,18 +239,16 @@ def ours_train(prob: Problem, kw: dict[str, Any]) -> dict[str, dict[str, Any]]:
             net.accumulate_grad(xb, yb)
             opt.update(params, grads, LR, None)
 
-    out["ours loop"] = _rates(measure(loop_epoch, **kw), 1, spe)
-
+    cases = {"ours loop": Case(loop_epoch)}
     cfg = TrainConfig(learning_rate=LR, batch_size=BATCH)
     for epochs in (25, 1):
         tr = Trainer(
             prob.network(), prob.X_train, prob.y_train, prob.X_test, prob.y_test, config=cfg
         )
-        res = measure(lambda tr=tr, e=epochs: tr.step(e), **kw)
-        out[f"ours Trainer.step({epochs})"] = _rates(res, epochs, spe)
-        if tr.status != "ok":
-            out[f"ours Trainer.step({epochs})"]["note"] = tr.status
-    return out
+        cases[f"ours Trainer.step({epochs})"] = Case(
+            lambda tr=tr, e=epochs: tr.step(e), units=epochs
+        )
+    return cases
 
 
 def _rates(res: dict[str, Any], epochs_per_call: int, steps_per_epoch: int) -> dict[str, Any]:
@@ -235,41 +262,50 @@ def _rates(res: dict[str, Any], epochs_per_call: int, steps_per_epoch: int) -> d
     return res
 
 
-def torch_train(prob: Problem, kw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def torch_train_cases(prob: Problem) -> dict[str, Case]:
     import torch
     import torch.nn.functional as F
 
-    out: dict[str, dict[str, Any]] = {}
+    cases: dict[str, Case] = {}
     default_threads = torch.get_num_threads()
-    spe = prob.steps_per_epoch
+    for dtype_name, tdtype, ndtype in (
+        ("f64", torch.float64, np.float64),
+        ("f32", torch.float32, np.float32),
+    ):
+        for threads in sorted({1, default_threads}):
+            model, opt = _torch_model(prob, tdtype)
+            batches = [
+                (torch.from_numpy(xb.copy()), torch.from_numpy(yb.copy()))
+                for xb, yb in prob.batches(ndtype)
+            ]
+
+            def epoch(model=model, opt=opt, batches=batches) -> None:
+                for xb, yb in batches:
+                    opt.zero_grad()
+                    loss = 0.5 * F.mse_loss(model(xb), yb)
+                    loss.backward()
+                    opt.step()
+
+            cases[f"torch {dtype_name} {threads} thr"] = Case(
+                epoch, setup=lambda t=threads: torch.set_num_threads(t)
+            )
+    return cases
+
+
+def train_bench(prob: Problem, kw: dict[str, Any], with_torch: bool) -> dict[str, Any]:
+    cases = ours_train_cases(prob)
+    default_threads = None
+    if with_torch:
+        import torch
+
+        default_threads = torch.get_num_threads()
+        cases.update(torch_train_cases(prob))
     try:
-        for dtype_name, tdtype, ndtype in (
-            ("f64", torch.float64, np.float64),
-            ("f32", torch.float32, np.float32),
-        ):
-            for threads in (1, default_threads):
-                torch.set_num_threads(threads)
-                model, opt = _torch_model(prob, tdtype)
-                batches = [
-                    (torch.from_numpy(xb.copy()), torch.from_numpy(yb.copy()))
-                    for xb, yb in prob.batches(ndtype)
-                ]
-
-                def epoch(model=model, opt=opt, batches=batches) -> None:
-                    for xb, yb in batches:
-                        opt.zero_grad()
-                        loss = 0.5 * F.mse_loss(model(xb), yb)
-                        loss.backward()
-                        opt.step()
-
-                res = _rates(measure(epoch, **kw), 1, spe)
-                res["threads"] = threads
-                out[f"torch {dtype_name} {threads} thr"] = res
-                if threads == default_threads:
-                    break
+        res = measure_many(cases, **kw)
     finally:
-        torch.set_num_threads(default_threads)
-    return out
+        if default_threads is not None:
+            torch.set_num_threads(default_threads)
+    return {name: _rates(r, cases[name].units, prob.steps_per_epoch) for name, r in res.items()}
 
 
 def _torch_model(prob: Problem, tdtype):
@@ -313,15 +349,17 @@ def check_same_work(prob: Problem) -> float:
 # ------------------------------------------------------------------------------ grid
 def grid_bench(prob: Problem, kw: dict[str, Any]) -> dict[str, dict[str, Any]]:
     net = prob.network()
-    out: dict[str, dict[str, Any]] = {}
-    for dname, dtype in (("float32", np.float32), ("float64", np.float64)):
-        res = measure(lambda d=dtype: evaluate_grid(net, prob.grid, dtype=d), **kw)
-        res["ms"] = res["median_s"] * 1e3
-        out[f"evaluate_grid {dname}"] = res
     pts = _grid_points()
-    res = measure(lambda: _features(pts, prob.features), **kw)
-    res["ms"] = res["median_s"] * 1e3
-    out["feature grid (once per data/feature change)"] = res
+    cases = {
+        f"evaluate_grid {dname}": Case(lambda d=dtype: evaluate_grid(net, prob.grid, dtype=d))
+        for dname, dtype in (("float32", np.float32), ("float64", np.float64))
+    }
+    cases["feature grid (once per data/feature change)"] = Case(
+        lambda: _features(pts, prob.features)
+    )
+    out = measure_many(cases, **kw)
+    for res in out.values():
+        res["ms"] = res["median_s"] * 1e3
     return out
 
 
@@ -355,13 +393,14 @@ def micro_bench(kw: dict[str, Any]) -> dict[str, float]:
         "np.add.reduce(dz, 0, out=db)": lambda: np.add.reduce(x, axis=0, out=db),
         "params -= lr * grads  (433)": lambda: np.subtract(p, LR * g, out=p),
         "x[i:i+10]  (slice view)": lambda: x[0:10],
-        "namedtuple-free Python call": lambda: None,
+        "empty Python call (lambda: None)": lambda: None,
         "np.tanh  (8x10000 float32)": lambda: np.tanh(big),
         "tanh via exp, 5 ufuncs (8x10000 f32)": tanh_via_exp,
         "w.T @ big  (8x8 @ 8x10000 f32)": lambda: w.T.astype(np.float32) @ big,
     }
     kw = dict(kw, min_time=min(kw["min_time"], 0.05), warmup=min(kw["warmup"], 0.1))
-    return {k: measure(f, **kw)["median_s"] * 1e6 for k, f in cases.items()}
+    res = measure_many({k: Case(f) for k, f in cases.items()}, **kw)
+    return {k: r["median_s"] * 1e6 for k, r in res.items()}
 
 
 # ---------------------------------------------------------------------------- driver
@@ -451,11 +490,9 @@ def run_all(
             "steps_per_epoch": prob.steps_per_epoch,
             "tf_playground_node": TF_REFERENCE[name],
         }
-        log(f"[{name}] training (ours)")
-        entry["train"] = ours_train(prob, kw)
+        log(f"[{name}] training")
+        entry["train"] = train_bench(prob, kw, with_torch)
         if with_torch:
-            log(f"[{name}] training (torch)")
-            entry["train"].update(torch_train(prob, kw))
             entry["torch_max_param_diff_3_epochs_f64"] = check_same_work(prob)
         log(f"[{name}] grid")
         entry["grid"] = grid_bench(prob, kw)

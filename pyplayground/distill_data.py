@@ -197,7 +197,7 @@ def two_clusters(
 
 
 def _pairs_of_normals(rng: np.random.Generator, n: int, dim: int, k: int) -> list[np.ndarray]:
-    """``k`` (n, dim) normal blocks drawn in Distill's order (point by point, cluster by cluster)."""
+    """``k`` (n, dim) normal blocks in Distill's draw order: point by point, then cluster."""
     z = rng.standard_normal((n, k, dim))
     return [z[:, j].copy() for j in range(k)]
 
@@ -565,8 +565,7 @@ _SPECS = (
     DistillSpec(
         "linked_rings",
         "Linked Rings",
-        "Points arranged in 3D, on two linked circles. Different runs may give different "
-        "results.",
+        "Points arranged in 3D, on two linked circles. Different runs may give different results.",
         linked_rings,
         (_s("n_points", "Number Of Points", 1, 200, 50),),
         random=False,
@@ -740,8 +739,13 @@ def _fig(fid: str, dataset: str, params: dict[str, int], perps=_PERPS, steps=_FI
 
 DISTILL_FIGURES: Final[tuple[DistillFigure, ...]] = (
     _fig("01", "two_clusters", {"points_per_cluster": 50, "dim": 2}),
-    _fig("02", "two_clusters", {"points_per_cluster": 50, "dim": 2}, (30,) * 5,
-         (10, 20, 60, 120, 1000)),
+    _fig(
+        "02",
+        "two_clusters",
+        {"points_per_cluster": 50, "dim": 2},
+        (30,) * 5,
+        (10, 20, 60, 120, 1000),
+    ),
     # figure-configs.js passes no scale, so the code default 10 applies
     _fig("03", "two_different_sized_clusters", {"points_per_cluster": 75, "dim": 2, "scale": 10}),
     _fig("04", "three_clusters", {"points_per_cluster": 50, "dim": 2}),

@@ -38,7 +38,7 @@ from pyplayground import __version__
 
 from . import SiteBuildError
 from .compile import Job, compile_archives
-from .convert import rewrite_html, rewrite_worker, run_panel_convert
+from .convert import Converted, rewrite_html, rewrite_worker, run_panel_convert
 from .fetch import (
     BOKEH_VERSION,
     PANEL_VERSION,
@@ -202,6 +202,18 @@ def write_pyodide(fetched: Fetched, compiled: dict[Path, Path], dest: Path) -> N
     (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
 
 
+def project_root(given: Path | None = None) -> Path:
+    """The project to build: ``given``, else the current folder, else this checkout."""
+    candidates = [given] if given else [Path.cwd(), REPO]
+    for root in candidates:
+        if (root / "pyproject.toml").is_file() and (root / "web").is_dir():
+            return root.resolve()
+    raise SiteBuildError(
+        f"{candidates[0]} is not the pyplayground project (no pyproject.toml and web/); "
+        "run the build from the project folder or pass --project DIR"
+    )
+
+
 def build_site(
     root: Path = REPO,
     out: Path | None = None,
@@ -214,7 +226,6 @@ def build_site(
     root = Path(root).resolve()
     out = Path(out or root / "site").resolve()
     cache = Path(cache or root / ".cache").resolve()
-    web = root / "web"
     if out.exists() and any(out.iterdir()) and not (out / "build-info.json").is_file():
         raise SiteBuildError(
             f"{out} exists and is not a site built by this tool; "
@@ -228,122 +239,139 @@ def build_site(
         log(f"2/6 fetching Pyodide and wheels (cached in {cache})")
         fetched = fetch_all(cache, log)
         log("3/6 converting the entry scripts with panel convert")
-        entries = entry_scripts(web)
+        entries = entry_scripts(root / "web")
         converted = run_panel_convert(entries, tmp / "convert", pythonpath=root)
-
-        log(
-            "4/6 precompiling Python to bytecode"
-            if precompile
-            else "4/6 precompiling skipped (--no-compile)"
-        )
-        lock = json.loads((fetched.pyodide_dir / "pyodide-lock.json").read_text())
-        jobs = [Job(fetched.pyodide_dir / "python_stdlib.zip", STDLIB_ZIP)]
-        jobs += [
-            Job(fetched.pyodide_dir / lock["packages"][p]["file_name"], SITE_PACKAGES)
-            for p in fetched.pyodide_packages
-        ]
-        jobs += [Job(w, SITE_PACKAGES) for w in fetched.pure_wheels]
-        jobs.append(Job(wheel, SITE_PACKAGES, mode="alongside"))
-        compiled = compile_archives(jobs, fetched.pyodide_dir, cache, log) if precompile else {}
-
+        if precompile:
+            log("4/6 precompiling Python to bytecode")
+            compiled = compile_archives(
+                compile_jobs(fetched, wheel), fetched.pyodide_dir, cache, log
+            )
+        else:
+            log("4/6 precompiling skipped (--no-compile)")
+            compiled = {}
         log("5/6 assembling the site")
         site = out.with_name(f".{out.name}.building")
         shutil.rmtree(site, ignore_errors=True)
         site.mkdir()
         try:
-            write_pyodide(fetched, compiled, site / "pyodide")
-            (site / "env").mkdir()
-            pure = [compiled.get(w, w) for w in fetched.pure_wheels]
-            pack_tmp = site / "env" / "python-packages.pack.gz"
-            write_pack(pure, pack_tmp)
-            digest = hashlib.sha256(pack_tmp.read_bytes()).hexdigest()[:12]
-            pack_name = f"python-packages-{digest}.pack.gz"
-            pack_tmp.rename(site / "env" / pack_name)
-            (site / "wheels").mkdir()
-            shutil.copyfile(compiled.get(wheel, wheel), site / "wheels" / wheel.name)
-            extract_members(
-                fetched.bokeh_wheel,
-                "bokeh/server/static/js/",
-                site / "bokeh/release",
-                rename=bokeh_release_name,
-            )
-            pages = {c.name: c.html.read_text(encoding="utf-8") for c in converted}
-            extract_members(
-                fetched.panel_wheel,
-                "panel/dist/",
-                site / "panelcdn" / PANEL_VERSION / "dist",
-                include=panel_dist_members(pages.values()),
-                exclude=PANEL_DIST_NEVER,
-            )
-            shutil.copytree(
-                web / "static",
-                site / "static",
-                ignore=shutil.ignore_patterns("sw.js", "__pycache__"),
-            )
-
-            served = {"packages": {p: lock["packages"][p] for p in fetched.pyodide_packages}}
-            boots = {}
-            for conv, entry in zip(converted, entries, strict=True):
-                boots[conv.name] = boot_config(entry, served, pack_name, wheel.name)
-                html = rewrite_html(pages[conv.name], conv.name)
-                js = rewrite_worker(
-                    conv.js.read_text(encoding="utf-8"), conv.name, boots[conv.name]
-                )
-                (site / f"{conv.name}.html").write_text(html, encoding="utf-8")
-                (site / f"{conv.name}.js").write_text(js, encoding="utf-8")
-
-            names = [c.name for c in converted]
-            lesson_page = "lesson" if "lesson" in names else None
-            apps = [app_link(e) for e in entries if e.stem != "lesson"]
-            index = render_index(
-                web / "templates" / "index.html.j2",
-                title="pyplayground",
-                apps=apps,
-                lessons=lessons_in(root / "lessons", lesson_page),
-                version=__version__,
-                pyodide_version=PYODIDE_VERSION,
-                panel_version=PANEL_VERSION,
-                bokeh_version=BOKEH_VERSION,
-            )
-            (site / "index.html").write_text(index, encoding="utf-8")
-            (site / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as is
-
-            build_id = site_digest(site)
-            sw = (web / "static" / "sw.js").read_text(encoding="utf-8")
-            if "__BUILD_ID__" not in sw:
-                raise SiteBuildError("web/static/sw.js has no __BUILD_ID__ placeholder")
-            (site / "sw.js").write_text(sw.replace("__BUILD_ID__", build_id), encoding="utf-8")
-
+            info = assemble(site, root, fetched, compiled, wheel, entries, converted)
+            info["precompiled"] = precompile
             log("6/6 checking the site")
-            check_site(site, names)
-            cold = {f"{n}.html": cold_load_bytes(site, n, boots[n]) for n in names}
-            info = {
-                "build_id": build_id,
-                "version": __version__,
-                "pyodide": PYODIDE_VERSION,
-                "panel": PANEL_VERSION,
-                "bokeh": BOKEH_VERSION,
-                "pages": names,
-                "precompiled": precompile,
-                "startup_packages": {n: b["packages"] for n, b in boots.items()},
-                "pack": pack_name,
-                "wheel": wheel.name,
-                "cold_load_bytes": cold,
-            }
+            check_site(site, info["pages"])
             (site / "build-info.json").write_text(json.dumps(info, indent=1))
-            total = tree_bytes(site)
-            count = sum(1 for p in site.rglob("*") if p.is_file())
-
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            if out.exists():
-                out.rename(old)
-            site.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
+            total, count = tree_bytes(site), sum(1 for p in site.rglob("*") if p.is_file())
+            replace_tree(site, out)
         except BaseException:
             shutil.rmtree(site, ignore_errors=True)  # never leave a half-built site
             raise
-    return BuildReport(out, build_id, names, total, count, cold, time.perf_counter() - t0)
+    return BuildReport(
+        out, info["build_id"], info["pages"], total, count, info["cold_load_bytes"],
+        time.perf_counter() - t0,
+    )  # fmt: skip
+
+
+def compile_jobs(fetched: Fetched, wheel: Path) -> list[Job]:
+    """Everything Python the browser imports: stdlib, Pyodide packages, pure wheels, ours."""
+    lock = json.loads((fetched.pyodide_dir / "pyodide-lock.json").read_text())
+    jobs = [Job(fetched.pyodide_dir / "python_stdlib.zip", STDLIB_ZIP)]
+    jobs += [
+        Job(fetched.pyodide_dir / lock["packages"][p]["file_name"], SITE_PACKAGES)
+        for p in fetched.pyodide_packages
+    ]
+    jobs += [Job(w, SITE_PACKAGES) for w in fetched.pure_wheels]
+    jobs.append(Job(wheel, SITE_PACKAGES, mode="alongside"))  # keep our sources readable
+    return jobs
+
+
+def assemble(
+    site: Path,
+    root: Path,
+    fetched: Fetched,
+    compiled: dict[Path, Path],
+    wheel: Path,
+    entries: list[Path],
+    converted: list[Converted],
+) -> dict:
+    """Write every file of the site into ``site``; return the build information."""
+    web = root / "web"
+    write_pyodide(fetched, compiled, site / "pyodide")
+    pack_name = write_bundle([compiled.get(w, w) for w in fetched.pure_wheels], site / "env")
+    (site / "wheels").mkdir()
+    shutil.copyfile(compiled.get(wheel, wheel), site / "wheels" / wheel.name)
+    extract_members(
+        fetched.bokeh_wheel, "bokeh/server/static/js/", site / "bokeh/release",
+        rename=bokeh_release_name,
+    )  # fmt: skip
+    pages = {c.name: c.html.read_text(encoding="utf-8") for c in converted}
+    extract_members(
+        fetched.panel_wheel, "panel/dist/", site / "panelcdn" / PANEL_VERSION / "dist",
+        include=panel_dist_members(pages.values()), exclude=PANEL_DIST_NEVER,
+    )  # fmt: skip
+    shutil.copytree(
+        web / "static", site / "static", ignore=shutil.ignore_patterns("sw.js", "__pycache__")
+    )
+    lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
+    boots = {}
+    for conv, entry in zip(converted, entries, strict=True):
+        boots[conv.name] = boot_config(entry, lock, pack_name, wheel.name)
+        html = rewrite_html(pages[conv.name], conv.name)
+        js = rewrite_worker(conv.js.read_text(encoding="utf-8"), conv.name, boots[conv.name])
+        (site / f"{conv.name}.html").write_text(html, encoding="utf-8")
+        (site / f"{conv.name}.js").write_text(js, encoding="utf-8")
+    names = [c.name for c in converted]
+    write_index(site, root, entries, lesson_page="lesson" if "lesson" in names else None)
+    (site / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as they are
+    build_id = site_digest(site)
+    sw = (web / "static" / "sw.js").read_text(encoding="utf-8")
+    if "__BUILD_ID__" not in sw:
+        raise SiteBuildError("web/static/sw.js has no __BUILD_ID__ placeholder")
+    (site / "sw.js").write_text(sw.replace("__BUILD_ID__", build_id), encoding="utf-8")
+    return {
+        "build_id": build_id,
+        "version": __version__,
+        "pyodide": PYODIDE_VERSION,
+        "panel": PANEL_VERSION,
+        "bokeh": BOKEH_VERSION,
+        "pages": names,
+        "startup_packages": {n: b["packages"] for n, b in boots.items()},
+        "pack": pack_name,
+        "wheel": wheel.name,
+        "cold_load_bytes": {f"{n}.html": cold_load_bytes(site, n, boots[n]) for n in names},
+    }
+
+
+def write_bundle(wheels: list[Path], dest: Path) -> str:
+    """One gzip pack of ``wheels`` in ``dest``, named by its content; its file name."""
+    dest.mkdir()
+    tmp = dest / "python-packages.pack.gz"
+    write_pack(wheels, tmp)
+    name = f"python-packages-{hashlib.sha256(tmp.read_bytes()).hexdigest()[:12]}.pack.gz"
+    tmp.rename(dest / name)
+    return name
+
+
+def write_index(site: Path, root: Path, entries: list[Path], lesson_page: str | None) -> None:
+    index = render_index(
+        root / "web" / "templates" / "index.html.j2",
+        title="pyplayground",
+        apps=[app_link(e) for e in entries if e.stem != "lesson"],
+        lessons=lessons_in(root / "lessons", lesson_page),
+        version=__version__,
+        pyodide_version=PYODIDE_VERSION,
+        panel_version=PANEL_VERSION,
+        bokeh_version=BOKEH_VERSION,
+    )
+    (site / "index.html").write_text(index, encoding="utf-8")
+
+
+def replace_tree(new: Path, out: Path) -> None:
+    """Put the finished site ``new`` in place of ``out``."""
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def imported_modules(script: Path) -> set[str]:
@@ -416,6 +444,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         prog="pyplayground build", description="Build the static site into site/."
     )
     parser.add_argument(
+        "--project", type=Path, default=None, help="project folder (default: the current one)"
+    )
+    parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: site/ in the project)"
     )
     parser.add_argument(
@@ -440,7 +471,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        report = build_site(out=args.out, cache=args.cache, precompile=args.precompile)
+        report = build_site(
+            project_root(args.project), out=args.out, cache=args.cache, precompile=args.precompile
+        )
     except SiteBuildError as e:
         print(f"\nBUILD FAILED: {e}", file=sys.stderr)
         return 1

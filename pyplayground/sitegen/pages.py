@@ -57,7 +57,7 @@ def front_matter(text: str, source: str) -> dict:
 
 
 def lesson_info(path: Path, lesson_page: str | None) -> LessonInfo:
-    """Read only title/summary/level/minutes from a lesson's front matter."""
+    """Read only id/title/summary/level/minutes from a lesson's front matter."""
     data = front_matter(path.read_text(encoding="utf-8"), str(path))
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -65,9 +65,10 @@ def lesson_info(path: Path, lesson_page: str | None) -> LessonInfo:
     minutes = data.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         raise SiteBuildError(f"{path}: 'minutes' must be a whole number, not {minutes!r}")
-    href = f"./{lesson_page}.html?lesson={path.stem}" if lesson_page else ""
+    slug = str(data.get("id") or path.stem)
+    href = f"./{lesson_page}.html?lesson={slug}" if lesson_page else ""
     return LessonInfo(
-        slug=path.stem,
+        slug=slug,
         title=title.strip(),
         summary=str(data.get("summary") or "").strip(),
         level=str(data.get("level") or "").strip(),

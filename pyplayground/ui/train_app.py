@@ -78,13 +78,13 @@ class TrainApp(pn.viewable.Viewer):
             data={"x": [], "y": [], "color": []}, name="pg-points-source"
         )
         self._play = pn.widgets.Button(
-            name="Train", button_type="primary", width=110, css_classes=["pg-play"]
+            label="Train", color="primary", width=110, css_classes=["pg-play"]
         )
         self._play.on_click(lambda _event: self.param.update(running=not self.running))
-        self._reset = pn.widgets.Button(name="Reset", width=110, css_classes=["pg-reset"])
+        self._reset = pn.widgets.Button(label="Reset", width=110, css_classes=["pg-reset"])
         self._reset.on_click(lambda _event: self.reset())
         self._epoch_view = pn.indicators.Number(
-            name="Epoch",
+            label="Epoch",
             value=0,
             format="{value:,}",
             font_size="28pt",
@@ -164,7 +164,7 @@ class TrainApp(pn.viewable.Viewer):
     # ------------------------------------------------------------------- timer
     @param.depends("running", watch=True)
     def _run(self) -> None:
-        self._play.name = "Pause" if self.running else "Train"
+        self._play.label = "Pause" if self.running else "Train"
         if self.running:
             if self._callback is None:
                 self._callback = pn.state.add_periodic_callback(self.tick, period=self.period_ms)
@@ -222,16 +222,16 @@ class TrainApp(pn.viewable.Viewer):
         )
         loss.legend.location = "top_right"
         dataset = pn.widgets.RadioButtonGroup.from_param(
-            self.param.dataset, name="Dataset", css_classes=["pg-dataset"]
+            self.param.dataset, label="Dataset", css_classes=["pg-dataset"]
         )
         rate = pn.widgets.Select.from_param(
             self.param.learning_rate,
-            name="Learning rate",
+            label="Learning rate",
             css_classes=["pg-learning-rate"],
             width=230,
         )
         noise = pn.widgets.FloatSlider.from_param(
-            self.param.noise, name="Noise", step=0.05, css_classes=["pg-noise"], width=230
+            self.param.noise, label="Noise", step=0.05, css_classes=["pg-noise"], width=230
         )
         status = pn.pane.Str(
             self.param.message, css_classes=["pg-status"], styles={"color": "#c62828"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 import time
@@ -40,7 +41,7 @@ def phase_times(status: dict) -> dict[str, float]:
     """Seconds spent in each start-up phase (from window.pgLoading.phases)."""
     phases = status["phases"]
     out = {}
-    for (name, start), (_next, end) in zip(phases, phases[1:], strict=False):
+    for (name, start), (_next, end) in itertools.pairwise(phases):
         out[name] = round((end - start) / 1000, 2)
     out["total"] = round(phases[-1][1] / 1000, 2)
     return out

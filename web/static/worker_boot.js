@@ -70,7 +70,7 @@ async function pgFetch(url) {
 
 // A pack is "PGPK" + uint32 (little endian) index length + JSON index + file data;
 // the index is {"files": [[path, offset, size], ...]} (see sitegen/pack.py).
-function pgWritePack(pyodide, buffer, root) {
+async function pgWritePack(pyodide, buffer, root) {
   const view = new DataView(buffer);
   const magic = new TextDecoder().decode(new Uint8Array(buffer, 0, 4));
   if (magic !== "PGPK") {
@@ -80,7 +80,11 @@ function pgWritePack(pyodide, buffer, root) {
   const index = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, indexLength)));
   const base = 8 + indexLength;
   const made = new Set();
+  let written = 0;
   for (const [path, offset, size] of index.files) {
+    if (++written % 400 === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 0));  // let loadPackage progress
+    }
     const full = `${root}/${path}`;
     const dir = full.slice(0, full.lastIndexOf("/"));
     if (!made.has(dir)) {
@@ -135,13 +139,29 @@ async function pgBoot(config) {
     throw e;
   }
 
-  pgProgress("packages", config.packages.join(", "));
+  // Pyodide's packages (numpy...) and our bundle load together: the bundle is written in
+  // slices while loadPackage waits for downloads and compiles the packages' wasm.
+  pgProgress("packages", `${config.packages.join(", ")}, ${config.installLabel}`);
   const failures = [];
+  const loading = self.pyodide.loadPackage(config.packages, {
+    messageCallback: () => {},
+    errorCallback: (msg) => failures.push(msg),
+  });
+  loading.catch(() => {});  // reported below, when awaited
+  let files = 0;
   try {
-    await self.pyodide.loadPackage(config.packages, {
-      messageCallback: () => {},
-      errorCallback: (msg) => failures.push(msg),
-    });
+    for (const pack of packs) {
+      files += await pgWritePack(self.pyodide, await pack, config.sitePackages);
+    }
+    for (const wheel of wheels) {
+      self.pyodide.unpackArchive(await wheel, "zip", {extractDir: config.sitePackages});
+    }
+  } catch (e) {
+    pgFail("install", e);
+    throw e;
+  }
+  try {
+    await loading;
     const missing = config.packages.filter((p) => !(p in self.pyodide.loadedPackages));
     if (failures.length || missing.length) {
       throw new Error(failures.concat(missing.map((p) => `${p} was not loaded`)).join("\n"));
@@ -153,13 +173,6 @@ async function pgBoot(config) {
 
   pgProgress("install", config.installLabel);
   try {
-    let files = 0;
-    for (const pack of packs) {
-      files += pgWritePack(self.pyodide, await pack, config.sitePackages);
-    }
-    for (const wheel of wheels) {
-      self.pyodide.unpackArchive(await wheel, "zip", {extractDir: config.sitePackages});
-    }
     self.pyodide.runPython(`
 import importlib
 importlib.invalidate_caches()

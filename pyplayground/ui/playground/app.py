@@ -23,6 +23,7 @@ from ...state import MAX_HIDDEN_LAYERS, MAX_NEURONS, PlaygroundState
 from ...trainer import StepResult
 from .bridge import Bridge
 from .controls import Controls, problem_datasets
+from .frame import ADD_POINT, NO_CHART, RESET_CHART, Frame, FrameChannel
 from .geometry import Geometry
 from .layout import build_layout, legend_html
 from .network_view import NetworkView, split_key
@@ -70,8 +71,17 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.sharing = Sharing(lambda: self.pg)
         self.runner = Runner(self._tick)
         self.legend = pn.pane.HTML(legend_html(palette), margin=(0, 4), css_classes=["pg-legend"])
+        self.channel = FrameChannel(
+            self.bridge, nodes=self.network_view.nodes, links=self.network_view.links,
+            heat=self.heatmap.heat, heat_classes=self.heatmap.classes,
+            loss=self.loss_chart.source, grads=self.grad_flow.source,
+            epoch_div=self.controls.epoch_div, stats_div=self.controls.stats_div,
+            n_grads=self.grad_flow.n_layers,
+        )  # fmt: skip
+        self.channel.attach(self.network_view.figure)
         self._edit_keys: dict[str, tuple[str, int, int, int]] = {}
         self._painted: int | None = None  # last frame the page reported painted
+        self._reset_charts = True
         self._wire()
         self.layout = build_layout(self)
         self._refresh_points()
@@ -162,10 +172,9 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     def step(self) -> None:
         """Pause and train exactly one epoch."""
-        self.runner.playing = False
-        self._update_play_button()
+        self._pause()
         self._train(1)
-        self.draw()
+        self.draw(chart_mode=ADD_POINT)
 
     def regenerate(self) -> None:
         """New seed and data; training continues (TF Playground's Regenerate)."""
@@ -217,7 +226,7 @@ class PlaygroundApp(pn.viewable.Viewer):
             return
         self.hovered = key
         if not self.runner.playing:
-            self.draw(charts=False)
+            self.draw(confusion=False)
 
     def add_point(self, x: float, y: float, *, from_click: bool = False) -> None:
         """Add a training point of the chosen class at (x, y)."""
@@ -297,52 +306,88 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     # ---------------------------------------------------------- training
     def _train(self, epochs: int) -> StepResult:
-        result = self.pg.step(epochs)
-        self.loss_chart.add(result.epoch, result.train_loss, result.test_loss)
-        self.grad_flow.add(result.epoch, result.grad_norms)
-        return result
+        return self.pg.step(epochs)
 
     def _painted_frame(self, frame: int) -> None:
         self._painted = max(self._painted or 0, frame)
 
     @property
+    def live(self) -> bool:
+        """True once the page has reported painting a frame (frames then go to it only)."""
+        return self._painted is not None
+
+    @property
     def page_behind(self) -> bool:
         """True while the page has not painted recent frames (training then waits)."""
-        return self._painted is not None and self.network_view.frame - self._painted > MAX_AHEAD
+        return self._painted is not None and self.channel.frame - self._painted > MAX_AHEAD
 
     def _tick(self) -> bool:
         if self.page_behind:
             return False
         if self.pg.trainer.status == "diverged":
-            self.runner.playing = False
-            self._update_play_button()
+            self._pause()
             return False
-        result = self._train(self.pg.state.epochs_per_frame)
-        self.draw(confusion=self.runner.frames % CONFUSION_EVERY == 0)
+        try:
+            result = self._train(self.pg.state.epochs_per_frame)
+            self.draw(chart_mode=ADD_POINT, confusion=self.runner.frames % CONFUSION_EVERY == 0)
+        except Exception as exc:  # never leave a dead periodic callback running
+            self._pause()
+            self.show_notices([f"Training stopped by an internal error: {exc!r}"])
+            raise
         if result.status == "diverged":
-            self.runner.playing = False
-            self._update_play_button()
+            self._pause()
         return True
+
+    def _pause(self) -> None:
+        self.runner.playing = False
+        self._update_play_button()
 
     def tick(self) -> bool:
         """One animation frame: train ``epochs_per_frame`` epochs and draw."""
         return self.runner.tick()
 
     # ----------------------------------------------------------- drawing
-    def draw(self, *, charts: bool = True, confusion: bool = True) -> None:
-        """Redraw every live view from the playground (one frame)."""
-        pg = self.pg
-        grids = pg.grid(GRID)
+    def draw(self, *, chart_mode: int = NO_CHART, confusion: bool = True) -> Frame:
+        """Redraw every live view from the playground: one frame, one model update."""
+        if self._reset_charts:
+            chart_mode, self._reset_charts = RESET_CHART, False
+        frame = self._make_frame(chart_mode)
         with pn.io.hold():
-            self.network_view.update(grids, pg.network)
-            self._draw_heatmap(grids)
-            if charts:
-                self.controls.epoch.object = Controls.epoch_html(pg.last.epoch)
-                self.controls.stats.object = self._stats_html(pg.last)
+            self.heatmap.set_mode(frame.classes)
+            self.channel.send(frame)
+            if not self.live:
+                self._apply_direct(frame)
             if confusion:
                 self._update_confusion()
+        return frame
 
-    def _draw_heatmap(self, grids: list[np.ndarray]) -> None:
+    def _make_frame(self, chart_mode: int) -> Frame:
+        pg = self.pg
+        grids = pg.grid(GRID)
+        thumbs, bias, w = self.network_view.frame_arrays(grids, pg.network)
+        main, classes = self._main_image(grids)
+        r = pg.last
+        return Frame(
+            thumbs=thumbs, bias=bias, w=w, main=main, classes=classes, epoch=r.epoch,
+            train_loss=_num(r.train_loss), test_loss=_num(r.test_loss),
+            grads=np.array(r.grad_norms, dtype=np.float32),
+            epoch_html=Controls.epoch_html(r.epoch), stats_html=self._stats_html(r),
+            chart_mode=chart_mode,
+        )  # fmt: skip
+
+    def _apply_direct(self, f: Frame) -> None:
+        self.network_view.apply(f.thumbs, f.bias, f.w)
+        self.heatmap.apply(f.main, classes=f.classes)
+        self.controls.epoch_div.text = f.epoch_html
+        self.controls.stats_div.text = f.stats_html
+        if f.chart_mode == RESET_CHART:
+            self.loss_chart.reset(f.epoch, f.train_loss, f.test_loss)
+            self.grad_flow.reset()
+        elif f.chart_mode == ADD_POINT:
+            self.loss_chart.add(f.epoch, f.train_loss, f.test_loss)
+            self.grad_flow.add(f.epoch, [float(g) for g in f.grads])
+
+    def _main_image(self, grids: list[np.ndarray]) -> tuple[np.ndarray, bool]:
         discretize = self.pg.state.discretize
         last = len(grids) - 1
         layer, unit = split_key(self.hovered) if self.hovered >= 0 else (last, -1)
@@ -351,13 +396,13 @@ class PlaygroundApp(pn.viewable.Viewer):
             layer, unit = last, -1
         if unit < 0:
             out = grids[last]
-            self.heatmap.update(out if multiclass else out[0], classes=multiclass,
-                                discretize=discretize)  # fmt: skip
-        else:
-            values = grids[layer][unit]
-            if multiclass and layer == last:
-                values = values * 2.0 - 1.0
-            self.heatmap.update(values, classes=False, discretize=discretize)
+            img = self.heatmap.frame_image(out if multiclass else out[0], classes=multiclass,
+                                           discretize=discretize)  # fmt: skip
+            return img, multiclass
+        values = grids[layer][unit]
+        if multiclass and layer == last:
+            values = values * 2.0 - 1.0
+        return self.heatmap.frame_image(values, classes=False, discretize=discretize), False
 
     def _update_confusion(self) -> None:
         if self.pg.problem == "regression" or not len(self.pg.points.test):
@@ -381,9 +426,11 @@ class PlaygroundApp(pn.viewable.Viewer):
                       f"{r.message}</div>")  # fmt: skip
         return (
             '<table class="pg-stats"><tr><th></th><th>loss</th><th>accuracy</th></tr>'
-            f'<tr><td>Test</td><td class="pg-test-loss">{loss(r.test_loss)}</td>'
+            '<tr><td><span style="color:#000">▬</span> Test</td>'
+            f'<td class="pg-test-loss">{loss(r.test_loss)}</td>'
             f'<td class="pg-test-acc">{acc(r.test_accuracy)}</td></tr>'
-            f'<tr><td>Training</td><td class="pg-train-loss">{loss(r.train_loss)}</td>'
+            '<tr><td><span style="color:#777">▬</span> Training</td>'
+            f'<td class="pg-train-loss">{loss(r.train_loss)}</td>'
             f'<td class="pg-train-acc">{acc(r.train_accuracy)}</td></tr></table>{status}'
         )
 
@@ -399,8 +446,8 @@ class PlaygroundApp(pn.viewable.Viewer):
         net = pg.network
         feats = pg.state.features or ("x",)
         self.network_view.set_structure(net, feats)
-        self.loss_chart.reset(pg.last.epoch, pg.last.train_loss, pg.last.test_loss)
-        self.grad_flow.reset(len(net.layers))
+        self.grad_flow.set_layers(len(net.layers))
+        self._reset_charts = True
         self._edit_keys = self._parameter_keys()
         c = self.controls
         with c.writing():
@@ -514,6 +561,10 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self.layout
+
+
+def _num(v: float | None) -> float:
+    return float(v) if v is not None and np.isfinite(v) else float("nan")
 
 
 def _escape(text: str) -> str:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import panel as pn
+from bokeh.models import Div
 
 from ...datasets import DATASETS
 from ...features import FEATURE_NAMES, FEATURES
@@ -49,6 +50,18 @@ THUMB_CSS = """
   padding: 3px 2px; font-size: 11px; line-height: 1.1; white-space: normal; }
 :host .bk-btn .bk-SVGIcon, :host .bk-btn svg { margin: 0 !important; }
 """
+STATS_CSS = """
+table.pg-stats { border-collapse: collapse; font-size: 13px; }
+table.pg-stats td, table.pg-stats th { padding: 1px 10px 1px 0; text-align: left; }
+table.pg-stats th { font-weight: 500; color: #5f6368; font-size: 11px; }
+td.pg-test-loss, td.pg-train-loss { font-variant-numeric: tabular-nums; font-weight: 600; }
+.pg-diverged { color: #a50e0e; background: #fce8e6; padding: 3px 6px; border-radius: 4px;
+  margin-top: 3px; font-size: 12px; }
+"""
+EPOCH_CSS = """
+.pg-epoch-label { font-size: 11px; color: #5f6368; }
+.pg-epoch { font-size: 22px; font-variant-numeric: tabular-nums; color: #202124; }
+"""
 SMALL_BUTTON_CSS = ":host .bk-btn { padding: 0 6px; font-size: 15px; font-weight: 600; }"
 
 
@@ -82,7 +95,10 @@ class Controls:
                                       css_classes=["pg-play"], description="Run/Pause", **btn)  # fmt: skip
         self.step = pn.widgets.Button(name="⇥ Step", width=80, css_classes=["pg-step"],
                                       description="Train one epoch", **btn)  # fmt: skip
-        self.epoch = pn.pane.HTML(self.epoch_html(0), css_classes=["pg-epoch-box"], margin=(2, 8))
+        # Bokeh Divs, not HTML panes: the page rewrites their text from each frame message
+        self.epoch_div = Div(text=self.epoch_html(0), width=104, height=46,
+                             css_classes=["pg-epoch-box"], stylesheets=[EPOCH_CSS])  # fmt: skip
+        self.epoch = pn.pane.Bokeh(self.epoch_div, margin=(2, 8))
         self.learning_rate = _select(
             "Learning rate", {_fmt(v): v for v in LEARNING_RATES}, "pg-learning-rate", 96
         )
@@ -167,7 +183,9 @@ class Controls:
                                                 css_classes=["pg-edit-value"], margin=(2, 8))  # fmt: skip
 
         # output column
-        self.stats = pn.pane.HTML("", css_classes=["pg-stats-box"], margin=(0, 4), width=300)
+        self.stats_div = Div(text="", width=320, height=92, css_classes=["pg-stats-box"],
+                             stylesheets=[STATS_CSS])  # fmt: skip
+        self.stats = pn.pane.Bokeh(self.stats_div, margin=(0, 4))
         self.show_test = pn.widgets.Checkbox(name="Show test data", css_classes=["pg-show-test"],
                                              margin=(2, 8))  # fmt: skip
         self.discretize = pn.widgets.Checkbox(name="Discretize output",

@@ -17,18 +17,6 @@ _P = "font-size:12px;color:#5f6368;margin:0"
 PAGE_CSS = """
 :host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 """
-STATS_CSS = """
-table.pg-stats { border-collapse: collapse; font-size: 13px; }
-table.pg-stats td, table.pg-stats th { padding: 1px 10px 1px 0; text-align: left; }
-table.pg-stats th { font-weight: 500; color: #5f6368; font-size: 11px; }
-td.pg-test-loss, td.pg-train-loss { font-variant-numeric: tabular-nums; font-weight: 600; }
-.pg-diverged { color: #a50e0e; background: #fce8e6; padding: 4px 6px; border-radius: 4px;
-  margin-top: 4px; font-size: 12px; }
-"""
-EPOCH_CSS = """
-.pg-epoch-label { font-size: 11px; color: #5f6368; }
-.pg-epoch { font-size: 22px; font-variant-numeric: tabular-nums; color: #202124; }
-"""
 
 
 def heading(text: str) -> pn.pane.HTML:
@@ -69,8 +57,6 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
         styles={"background": "#f1f3f4", "border-radius": "6px", "padding": "4px 6px",
                 "flex-wrap": "wrap", "align-items": "flex-end"},
     )  # fmt: skip
-    c.epoch.stylesheets = [EPOCH_CSS]
-    c.stats.stylesheets = [STATS_CSS]
     texts = [
         title,
         note("Which dataset do you want to use?"),

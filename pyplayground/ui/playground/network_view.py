@@ -17,7 +17,6 @@ editor.  Keys are ``layer * 16 + unit`` (layer 0 = inputs).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import panel as pn
@@ -52,7 +51,7 @@ def split_key(key: int) -> tuple[int, int]:
     return key // 16, key % 16
 
 
-def thumbnails(grid: np.ndarray, cells: int = THUMB) -> list[np.ndarray]:
+def thumbnails(grid: np.ndarray, cells: int = THUMB) -> np.ndarray:
     """Block-average (n_units, n, n) heatmaps to ``cells`` x ``cells``, flipped for Bokeh.
 
     Bokeh draws image row 0 at the bottom, the grid has row 0 at the top (y = +6).
@@ -64,8 +63,7 @@ def thumbnails(grid: np.ndarray, cells: int = THUMB) -> list[np.ndarray]:
     else:
         idx = np.linspace(0, n - 1, cells).round().astype(int)
         small = grid[:, idx][:, :, idx]
-    small = np.ascontiguousarray(small[:, ::-1, :], dtype=np.float32)
-    return list(small)
+    return np.ascontiguousarray(small[:, ::-1, :], dtype=np.float32)
 
 
 class NetworkView(pn.viewable.Viewer):
@@ -90,12 +88,10 @@ class NetworkView(pn.viewable.Viewer):
         self._bias_view = CDSView(filter=IndexFilter(indices=[]))
         self.figure = self._make_figure()
         self.sizes: tuple[int, ...] = ()
-        self.frame = 0  # number of the last frame sent (echoed back by the page)
 
     @staticmethod
     def _empty_nodes() -> dict[str, list[object]]:
-        cols = ("img", "x", "y", "cx", "cy", "bias", "bx", "by", "key", "layer", "unit", "name",
-                "frame")
+        cols = ("img", "x", "y", "cx", "cy", "bias", "bx", "by", "key", "layer", "unit", "name")
         return {c: [] for c in cols}
 
     # ------------------------------------------------------------ figure
@@ -189,15 +185,6 @@ class NetworkView(pn.viewable.Viewer):
                 nodes=self.nodes,
             ),
         )
-        # Frame acknowledgements: the app draws at most a few frames ahead of the page.
-        self.nodes.js_on_change(
-            "data",
-            self.bridge.callback(
-                "ack",
-                "const f = cb_obj.data.frame; return f && f.length ? [f[0]] : null;",
-                next_frame=True,
-            ),
-        )
         return fig
 
     def set_palette(self, name: str) -> None:
@@ -229,7 +216,6 @@ class NetworkView(pn.viewable.Viewer):
                 nodes["name"].append(self._node_name(layer, unit, sizes, features))
                 nodes["img"].append(np.zeros((THUMB, THUMB), dtype=np.float32))
                 nodes["bias"].append(np.nan)
-                nodes["frame"].append(self.frame)
         links: dict[str, list[object]] = {k: [] for k in self.links.data}
         for layer in range(1, len(sizes)):
             xs, ys, index = geo.links(layer)
@@ -287,28 +273,21 @@ class NetworkView(pn.viewable.Viewer):
         return np.concatenate(b).astype(np.float32)
 
     # ------------------------------------------------------------- frame
-    def frame_data(
+    def frame_arrays(
         self, grids: Sequence[np.ndarray], network: Network
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The per-frame columns of ``nodes`` and ``links`` (separate for benchmarking)."""
-        imgs: list[np.ndarray] = []
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One frame's values: thumbnails (n_nodes, s, s), biases and weights (float32)."""
+        blocks = []
         for layer, grid in enumerate(grids):
             if layer == len(grids) - 1 and network.problem == "multiclass":
                 grid = grid * 2.0 - 1.0  # probabilities 0..1 on the -1..1 scale
-            imgs += thumbnails(grid)
-        w = self._weights(network)
-        return (
-            {"img": imgs, "bias": self._biases(network)},
-            {"w": w, "width": link_width(w).astype(np.float32)},
-        )
+            blocks.append(thumbnails(grid))
+        return np.concatenate(blocks), self._biases(network), self._weights(network)
 
-    def update(self, grids: Sequence[np.ndarray], network: Network) -> None:
-        """Push one frame: every thumbnail, bias, weight colour and width."""
-        nodes, links = self.frame_data(grids, network)
-        self.frame += 1
-        nodes["frame"] = np.full(len(nodes["bias"]), self.frame, dtype=np.int32)
-        self.nodes.data.update(nodes)
-        self.links.data.update(links)
+    def apply(self, thumbs: np.ndarray, bias: np.ndarray, w: np.ndarray) -> None:
+        """Write a frame into the Python-side sources (before the page is live)."""
+        self.nodes.data.update(img=list(thumbs), bias=bias)
+        self.links.data.update(w=w, width=link_width(w).astype(np.float32))
 
     def __panel__(self) -> pn.pane.Bokeh:
         return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-network"])

@@ -182,12 +182,14 @@ class HeatmapPlot(pn.viewable.Viewer):
             img = np.where(values >= 0, 1.0, -1.0) if discretize else values
         return np.ascontiguousarray(img[::-1], dtype=np.float32)
 
-    def update(self, values: np.ndarray, *, classes: bool, discretize: bool) -> None:
-        """Show one frame: ``values`` is (n, n), or (k, n, n) probabilities if ``classes``."""
-        img = self.frame_image(values, classes=classes, discretize=discretize)
+    def set_mode(self, classes: bool) -> None:
+        """Show the class-colour image (multi-class output) or the diverging one."""
         if classes != self._class_r.visible:
             self._class_r.visible = classes
             self._heat_r.visible = not classes
+
+    def apply(self, img: np.ndarray, *, classes: bool) -> None:
+        """Write a frame's image into the Python-side source (before the page is live)."""
         (self.classes if classes else self.heat).data.update(img=[img])
 
     def __panel__(self) -> pn.pane.Bokeh:
@@ -199,12 +201,14 @@ class LossChart(pn.viewable.Viewer):
 
     def __init__(self, **params: object) -> None:
         super().__init__(**params)
-        self.source = ColumnDataSource({"epoch": [], "train": [], "test": []})
+        self.source = ColumnDataSource({"epoch": [], "train": [], "test": []}, name="pg-loss")
         self._dec = Decimator()
         self._data: dict[str, list[float]] = {"epoch": [], "train": [], "test": []}
-        fig = _small_figure(frame_width=256, frame_height=70, name="pg-loss-figure")
-        fig.xaxis.ticker = BasicTicker(desired_num_ticks=4)
-        fig.yaxis.ticker = BasicTicker(desired_num_ticks=3)
+        # no axes, like TF Playground: they would be re-measured on every frame
+        fig = _small_figure(frame_width=300, frame_height=64, name="pg-loss-figure")
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.min_border_left = fig.min_border_bottom = 2
         fig.line("epoch", "test", source=self.source, line_color="black", line_width=1.5)
         fig.line("epoch", "train", source=self.source, line_color="#777777", line_width=1.5)
         self.figure = fig
@@ -214,7 +218,7 @@ class LossChart(pn.viewable.Viewer):
         self._dec.reset()
         self._dec.accept(epoch)
         self._data = {"epoch": [epoch], "train": [_finite(train)], "test": [_finite(test)]}
-        self.source.data = dict(self._data)
+        self.source.data = {k: list(v) for k, v in self._data.items()}
 
     def add(self, epoch: int, train: float, test: float | None) -> None:
         """Append a point if it is due (one model update), or resend a halved series."""
@@ -225,7 +229,7 @@ class LossChart(pn.viewable.Viewer):
             self._data[k] += v
         if self._dec.full():
             self._data = self._dec.halve(self._data)
-            self.source.data = dict(self._data)
+            self.source.data = {k: list(v) for k, v in self._data.items()}
         else:
             self.source.stream(point)
 
@@ -245,7 +249,7 @@ class GradientFlow(pn.viewable.Viewer):
         self.n_layers = 7
         cols = ["epoch", *(f"g{k}" for k in range(self.n_layers))]
         self._data: dict[str, list[float]] = {c: [] for c in cols}
-        self.source = ColumnDataSource(dict(self._data))
+        self.source = ColumnDataSource(dict(self._data), name="pg-grads")
         self._dec = Decimator()
         fig = _small_figure(
             frame_width=520, frame_height=120, y_axis_type="log", name="pg-gradient-figure"
@@ -254,27 +258,31 @@ class GradientFlow(pn.viewable.Viewer):
         fig.xaxis.ticker = BasicTicker(desired_num_ticks=4)
         self._lines = [
             fig.line("epoch", f"g{k}", source=self.source, line_color=GRAD_COLORS[k],
-                     line_width=1.5, legend_label=f"layer {k + 1}")  # fmt: skip
+                     line_width=1.5)  # fmt: skip
             for k in range(self.n_layers)
         ]
-        fig.legend.label_text_font_size = "9px"
-        fig.legend.spacing = 0
-        fig.legend.padding = 2
-        fig.legend.margin = 2
-        fig.legend.location = "top_right"
-        fig.legend.background_fill_alpha = 0.6
         self.figure = fig
+        # an HTML legend: a Bokeh legend re-creates a canvas layer on every repaint
+        self.legend = pn.pane.HTML("", margin=(0, 8), css_classes=["pg-gradient-legend"])
 
-    def reset(self, n_layers: int) -> None:
-        """Start over for a network with ``n_layers`` weight layers."""
-        self._dec.reset()
-        self._data = {k: [] for k in self._data}
-        self.source.data = dict(self._data)
+    def set_layers(self, n_layers: int) -> None:
+        """Show one line per weight layer of the network."""
         for k, line in enumerate(self._lines):
             line.visible = k < n_layers
-        legend = self.figure.legend[0]
-        for k, item in enumerate(legend.items):
-            item.visible = k < n_layers
+        items = "".join(
+            f'<span style="color:{GRAD_COLORS[k]};margin-right:10px">▬ layer {k + 1}</span>'
+            for k in range(min(n_layers, self.n_layers))
+        )
+        self.legend.object = (
+            f'<div style="font-size:11px">{items}<span style="color:#5f6368">RMS weight '
+            "gradient per layer (log scale)</span></div>"
+        )
+
+    def reset(self) -> None:
+        """Start a new series."""
+        self._dec.reset()
+        self._data = {k: [] for k in self._data}
+        self.source.data = {k: list(v) for k, v in self._data.items()}
 
     def add(self, epoch: int, norms: Sequence[float]) -> None:
         """Append one point per layer (non-positive values leave a gap)."""
@@ -288,12 +296,13 @@ class GradientFlow(pn.viewable.Viewer):
             self._data[k] += v
         if self._dec.full():
             self._data = self._dec.halve(self._data)
-            self.source.data = dict(self._data)
+            self.source.data = {k: list(v) for k, v in self._data.items()}
         else:
             self.source.stream(point)
 
-    def __panel__(self) -> pn.pane.Bokeh:
-        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-gradient-flow"])
+    def __panel__(self) -> pn.Column:
+        return pn.Column(self.legend, pn.pane.Bokeh(self.figure, margin=0),
+                         margin=0, css_classes=["pg-gradient-flow"])  # fmt: skip
 
 
 class ConfusionMatrix(pn.viewable.Viewer):
