@@ -8,18 +8,18 @@ calls.  Everything is vectorised NumPy, so it runs unchanged in Pyodide.
 Methods
 -------
 ``"exact"``
-    Dense ``P`` (binary search over all ``n - 1`` neighbours) and the exact ``O(N²)`` gradient,
-    written as two rank-4 matrix products and five element-wise passes over ``N × N``
-    buffers.  The right choice up to about 1,000 points.
+    Dense ``P`` (perplexity search over all ``n - 1`` neighbours) and the exact ``O(N²)``
+    gradient, written as two thin matrix products and five element-wise passes over
+    ``N × N`` buffers.  The right choice up to about 1,000 points.
 ``"fft"`` (alias ``"barnes_hut"``)
-    The approximation for larger ``N`` (a few thousand points).  Attraction uses a sparse
-    ``P`` over the ``3·perplexity`` nearest neighbours (as Barnes-Hut t-SNE does); repulsion is
-    interpolated on a regular grid and convolved with ``np.fft`` (the FIt-SNE idea of Linderman
-    et al., 2019): each point spreads its unit charge onto the 3 × 3 Lagrange nodes of its grid
-    box, the kernels ``1/(1+d²)`` and ``d/(1+d²)²`` are applied by zero-padded FFT convolution,
-    and the fields are interpolated back.  Cost is ``O(N·k)`` plus an FFT whose size grows with
-    the embedding's extent (not with ``N``); about 3-5 % relative error in the repulsive force,
-    similar to Barnes-Hut at ``angle = 0.5``.  ``"barnes_hut"`` is accepted so that
+    For larger ``N`` (a few thousand points).  Attraction runs over a sparse ``P`` of the
+    ``3·perplexity`` nearest neighbours, as in Barnes-Hut t-SNE.  For repulsion the kernel
+    ``1/(1+r²)`` is split in two: a smooth far part, interpolated on a regular grid and
+    convolved with ``np.fft`` (FIt-SNE, Linderman et al. 2019), and a short-range rest summed
+    exactly over the pairs closer than the split radius (found with a cell list; the
+    particle-particle/particle-mesh idea).  Cost ``O(N·k)`` plus FFTs on a grid of about
+    ``4.8·√N`` nodes per axis; the repulsive force is off by about 0.2 % and the final KL
+    comes within about 2 % of the exact method's.  ``"barnes_hut"`` is accepted so that
     scikit-learn code runs unchanged; no tree is built.
 
 Differences from scikit-learn
@@ -264,9 +264,9 @@ def _binary_search_perplexity(D: np.ndarray, perplexity: float) -> np.ndarray:
         ua = u[active]
         lo_a = np.where(diff > 0, ua, lo[active])
         hi_a = np.where(diff > 0, hi[active], ua)
-        slope = beta * beta * np.maximum(m2 - m1 * m1, 0.0)  # -dH/du
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = ua + diff / slope
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            slope = beta * beta * np.maximum(m2 - m1 * m1, 0.0)  # -dH/du
+            newton = ua + diff / slope  # non-finite when slope ~ 0: bisection below
         step = np.clip(newton - ua, -5.0, 5.0)  # at most a factor e^5 per pass
         cand = ua + step
         inside = np.isfinite(cand) & (cand > lo_a) & (cand < hi_a)
@@ -304,13 +304,16 @@ def joint_probabilities(X: np.ndarray, perplexity: float) -> np.ndarray:
         Target perplexity of every conditional ``p_{·|i}``, ``0 < perplexity``; values at or
         above ``n_samples - 1`` cannot be reached and give (near-)uniform rows.
 
+    ``X`` is centred and scaled into [-1, 1] first: the result does not depend on the
+    scale (each row's bandwidth adapts), and unscaled features cannot overflow.
+
     Returns
     -------
     P : ndarray of shape (n_samples, n_samples)
         ``(p_{j|i} + p_{i|j}) / 2n`` floored at machine epsilon off the diagonal, zero on it;
         sums to 1 (up to the floor), as scikit-learn's ``_joint_probabilities``.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _normalize(np.asarray(X, dtype=np.float64))[0]
     n = X.shape[0]
     D = _sq_distances(X)
     off = ~np.eye(n, dtype=bool)
@@ -363,7 +366,7 @@ def joint_probabilities_nn(
     values : ndarray of shape (n_pairs,)
         ``P_ij = P_ji``; the full symmetric matrix (both orders) sums to 1.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _normalize(np.asarray(X, dtype=np.float64))[0]
     n = X.shape[0]
     k = min(n - 1, int(3.0 * perplexity + 1)) if n_neighbors is None else n_neighbors
     idx, dist = _nearest_neighbors(X, k)
@@ -615,7 +618,7 @@ class _FFTRepulsion:
             w = (w[:, :, None] * _lagrange(t[:, a], p)[:, None, :]).reshape(n, -1)
         M = (2 * G,) * d
         charges = np.bincount(idx.ravel(), w.ravel(), minlength=G**d).reshape((G,) * d)
-        C = np.fft.rfftn(charges, s=M)
+        C = np.fft.rfftn(charges, s=M, axes=tuple(range(d)))
         power = C.real * C.real + C.imag * C.imag
         power *= K
         power[..., 1:-1] *= 2.0  # rfftn keeps half of the (even-length) last axis
@@ -623,7 +626,7 @@ class _FFTRepulsion:
         crop = (slice(0, G),) * d
         F = np.empty((n, d))
         for a in range(d):
-            field = np.fft.irfftn(C * Gk[a], s=M)[crop].ravel()
+            field = np.fft.irfftn(C * Gk[a], s=M, axes=tuple(range(d)))[crop].ravel()
             F[:, a] = np.einsum("ij,ij->i", field[idx], w)
         # near field: exact kernel minus its far part, for pairs closer than r_c
         if pairs is not None and pairs[0].size:

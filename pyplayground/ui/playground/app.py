@@ -76,7 +76,7 @@ class PlaygroundApp(pn.viewable.Viewer):
             heat=self.heatmap.heat, heat_classes=self.heatmap.classes,
             loss=self.loss_chart.source, grads=self.grad_flow.source,
             epoch_div=self.controls.epoch_div, stats_div=self.controls.stats_div,
-            n_grads=self.grad_flow.n_layers,
+            n_grads=self.grad_flow.n_layers, on_ack=self._painted_frame,
         )  # fmt: skip
         self.channel.attach(self.network_view.figure)
         self._edit_keys: dict[str, tuple[str, int, int, int]] = {}
@@ -127,7 +127,6 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.bridge.on("hover", lambda a, b, cc: self.hover(int(a)))
         self.bridge.on("edit", lambda a, b, cc: self.select_edit(int(a), int(b), int(cc)))
         self.bridge.on("tap", lambda a, b, cc: self.add_point(a, b, from_click=True))
-        self.bridge.on("ack", lambda a, b, cc: self._painted_frame(int(a)))
 
     # ------------------------------------------------------------ actions
     def _set(self, attr: str, value: Any) -> None:
@@ -329,7 +328,8 @@ class PlaygroundApp(pn.viewable.Viewer):
             return False
         try:
             result = self._train(self.pg.state.epochs_per_frame)
-            self.draw(chart_mode=ADD_POINT, confusion=self.runner.frames % CONFUSION_EVERY == 0)
+            self.draw(chart_mode=ADD_POINT, direct=True,
+                      confusion=self.runner.frames % CONFUSION_EVERY == 0)  # fmt: skip
         except Exception as exc:  # never leave a dead periodic callback running
             self._pause()
             self.show_notices([f"Training stopped by an internal error: {exc!r}"])
@@ -347,18 +347,22 @@ class PlaygroundApp(pn.viewable.Viewer):
         return self.runner.tick()
 
     # ----------------------------------------------------------- drawing
-    def draw(self, *, chart_mode: int = NO_CHART, confusion: bool = True) -> Frame:
-        """Redraw every live view from the playground: one frame, one model update."""
+    def draw(self, *, chart_mode: int = NO_CHART, confusion: bool = True,
+             direct: bool = False) -> Frame:  # fmt: skip
+        """Redraw every live view from the playground: one frame, one message.
+
+        ``direct`` (animation ticks only) lets the frame bypass Bokeh in the worker.
+        """
         if self._reset_charts:
             chart_mode, self._reset_charts = RESET_CHART, False
         frame = self._make_frame(chart_mode)
-        with pn.io.hold():
-            self.heatmap.set_mode(frame.classes)
-            self.channel.send(frame)
-            if not self.live:
+        self.heatmap.set_mode(frame.classes)
+        self.channel.send(frame, direct=direct)
+        if not self.live:
+            with pn.io.hold():
                 self._apply_direct(frame)
-            if confusion:
-                self._update_confusion()
+        if confusion:
+            self._update_confusion()
         return frame
 
     def _make_frame(self, chart_mode: int) -> Frame:

@@ -1,8 +1,10 @@
-"""Browser -> Python events (hover, tap, click on the plot) through one Bokeh source.
+"""Browser -> Python events (hover, tap, click on the plot, frame acks) through one string.
 
-BokehJS callbacks (``CustomJS``) write ``{kind, a, b, c, seq}`` into a tiny
-``ColumnDataSource``; the change syncs to Python like any model property, both under
-``panel serve`` and inside the Pyodide worker, where it arrives as one patch message.
+BokehJS callbacks (``CustomJS``) write ``"kind|a|b|c|seq"`` into the ``text`` of a small
+``Div`` that is never displayed; the change syncs to Python like any model property,
+under ``panel serve`` and inside the Pyodide worker.  A plain string property is cheap to
+apply there: a ``ColumnDataSource.data`` change may hold model references, so applying
+one makes Bokeh re-walk the whole document (about 15 ms per event in the worker).
 ``seq`` grows on every event, so repeating the same event still counts as a change.
 """
 
@@ -11,20 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bokeh.models import ColumnDataSource, CustomJS
+from bokeh.models import CustomJS, Div
 
 Handler = Callable[[float, float, float], None]
+
+#: JS statement sending ``kind`` with the array ``v`` (used inside other callbacks too)
+SEND_JS = """
+bridge._pgSeq = (bridge._pgSeq || 0) + 1;
+bridge.text = [KIND, v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, bridge._pgSeq].join("|");
+"""
 
 
 class Bridge:
     """Dispatches browser events by ``kind`` to Python handlers."""
 
     def __init__(self) -> None:
-        self.source = ColumnDataSource(
-            data={"kind": [""], "a": [0.0], "b": [0.0], "c": [0.0], "seq": [0]}
-        )
+        self.model = Div(text="", visible=False, name="pg-bridge")
         self._handlers: dict[str, Handler] = {}
-        self.source.on_change("data", self._changed)
+        self.model.on_change("text", self._changed)
 
     def on(self, kind: str, handler: Handler) -> None:
         """Call ``handler(a, b, c)`` for every event of ``kind``."""
@@ -37,12 +43,19 @@ class Bridge:
             handler(float(a), float(b), float(c))
 
     def _changed(self, attr: str, old: Any, new: Any) -> None:
-        try:
-            kind = str(new["kind"][0])
-            a, b, c = (float(new[k][0]) for k in ("a", "b", "c"))
-        except (KeyError, IndexError, TypeError, ValueError):
+        parts = str(new).split("|")
+        if len(parts) != 5:
             return
-        self.emit(kind, a, b, c)
+        try:
+            a, b, c = (float(x) for x in parts[1:4])
+        except ValueError:
+            return
+        self.emit(parts[0], a, b, c)
+
+    @staticmethod
+    def send_js(kind: str) -> str:
+        """JS statements sending ``kind`` with the values in the array ``v``."""
+        return SEND_JS.replace("KIND", f'"{kind}"')
 
     def callback(self, kind: str, values: str, *, next_frame: bool = False,
                  **args: Any) -> CustomJS:  # fmt: skip
@@ -51,10 +64,7 @@ class Bridge:
         They may ``return null`` to send nothing.  With ``next_frame`` the event is sent
         from the next animation frame (after the browser painted what just changed).
         """
-        send = f"""
-          const seq = (bridge.data.seq && bridge.data.seq.length ? bridge.data.seq[0] : 0) + 1;
-          bridge.data = {{kind: ["{kind}"], a: [v[0] ?? 0], b: [v[1] ?? 0], c: [v[2] ?? 0],
-                          seq: [seq]}};"""
+        send = self.send_js(kind)
         if next_frame:
             send = f"requestAnimationFrame(() => {{ {send} }});"
         code = f"""
@@ -62,7 +72,7 @@ class Bridge:
         if (v == null) {{ return; }}
         {send}
         """
-        return CustomJS(args={"bridge": self.source, **args}, code=code)
+        return CustomJS(args={"bridge": self.model, **args}, code=code)
 
 
 __all__ = ["Bridge"]

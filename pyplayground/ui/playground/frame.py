@@ -1,23 +1,31 @@
-"""One model update per animation frame.
+"""One message per animation frame.
 
-Every frame the worker sends a single one-row ``ColumnDataSource`` change holding all
-that moved: every neuron thumbnail (one float32 block), biases, weights, the output
-heatmap, the counters and the chart points.  A ``CustomJS`` on the page unpacks it into
-the sources the glyphs draw from (silent sets plus change signals, so the page does not
-echo these changes back) and, on the next animation frame, reports the frame number through the
-:class:`~.bridge.Bridge` so the app never runs more than a few frames ahead of what the
-page has painted.
+Everything a frame changes (every neuron thumbnail as one float32 block, biases, weights,
+the output heatmap, the counters, the chart points) travels as one :class:`Frame`.  A
+page-side function (``UNPACK_JS``) writes it into the sources the glyphs draw from with
+silent sets plus change signals, so the views redraw but nothing is echoed back; on the
+next animation frame the page acknowledges the frame number, and the app never runs
+more than a few frames ahead of what the page has painted.
 
-Each model update costs the Pyodide worker a serialisation and a message (offline-pyodide
-notes: several ms each), so one update instead of seven is what makes 60 frames/s
-reachable.  Before the page has acknowledged a frame (the document is still being built,
-or there is no browser at all, as in tests) the app also writes the same values into the
-Python-side models directly (:meth:`PlaygroundApp._apply_direct`).
+Two ways a frame can travel:
+
+* **Bokeh**: a change of the one-row ``ColumnDataSource`` ``pg-frame``, unpacked by a
+  ``CustomJS``.  Works everywhere (``panel serve``, tests, the static site).
+* **Direct** (static site only): in the Pyodide worker a Bokeh model change costs a
+  serialisation of the whole change against the document's ~450 models plus a message
+  (measured ~10-15 ms per change in the worker), so once the page has said it can (the
+  first Bokeh frame installs a listener on the worker and answers ``pg-ready``), the
+  animation frames are posted with ``postMessage`` as plain typed arrays and the page
+  acknowledges with ``postMessage`` too.  Frames drawn outside the animation (after a
+  click) still go through Bokeh, so they stay ordered with the structural model changes
+  that Panel sends when the click's handler returns.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from bokeh.models import ColumnDataSource, CustomJS, Div, GlyphRenderer
@@ -46,51 +54,34 @@ class Frame:
     stats_html: str
     chart_mode: int = NO_CHART
 
-    def columns(self, frame: int) -> dict[str, list[object]]:
-        """The one-row columns of the frame source."""
+    def fields(self, number: int) -> dict[str, Any]:
+        """The frame as flat fields (arrays are flattened float32)."""
         return {
-            "frame": [frame],
-            "thumbs": [self.thumbs],
-            "bias": [self.bias],
-            "w": [self.w],
-            "main": [self.main],
-            "classes": [self.classes],
-            "epoch": [self.epoch],
-            "train_loss": [self.train_loss],
-            "test_loss": [self.test_loss],
-            "grads": [self.grads],
-            "epoch_html": [self.epoch_html],
-            "stats_html": [self.stats_html],
-            "chart_mode": [self.chart_mode],
+            "frame": number,
+            "thumbs": np.ascontiguousarray(self.thumbs, dtype=np.float32).ravel(),
+            "n_thumbs": int(self.thumbs.shape[0]),
+            "thumb_size": int(self.thumbs.shape[1]),
+            "bias": self.bias.astype(np.float32),
+            "w": self.w.astype(np.float32),
+            "main": np.ascontiguousarray(self.main, dtype=np.float32).ravel(),
+            "main_size": int(self.main.shape[0]),
+            "classes": bool(self.classes),
+            "epoch": int(self.epoch),
+            "train_loss": float(self.train_loss),
+            "test_loss": float(self.test_loss),
+            "grads": self.grads.astype(np.float32),
+            "epoch_html": self.epoch_html,
+            "stats_html": self.stats_html,
+            "chart_mode": int(self.chart_mode),
         }
 
 
+# Runs in the page for every Bokeh frame; installs the direct path on the first one.
 UNPACK_JS = """
 const d = cb_obj.data;
 if (!d.frame || !d.frame.length) { return; }
-const one = (k) => d[k][0];
-// Silent sets + change signals: the views redraw, but no document event is raised, so
-// nothing is sent back to the worker (CustomJS runs after Panel's patch has finished).
 const put = (model, attrs) => { model.setv(attrs, {silent: true}); model.change.emit(); };
-// every neuron thumbnail arrives as one (n, s, s) block
-const T = one("thumbs");
-const n = nodes.data.key.length;
-if (T.shape && T.shape[0] === n) {
-  const s1 = T.shape[1], s2 = T.shape[2], S = s1 * s2, C = T.constructor;
-  const imgs = new Array(n);
-  for (let k = 0; k < n; k++) {
-    imgs[k] = new C(new Float32Array(T.buffer, T.byteOffset + 4 * k * S, S), [s1, s2]);
-  }
-  put(nodes, {data: {...nodes.data, img: imgs, bias: one("bias")}});
-}
-const w = one("w");
-if (w.length === links.data.xs.length) {
-  const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
-  put(links, {data: {...links.data, w: w, width: width}});
-}
-put(one("classes") ? heat_classes : heat, {data: {img: [one("main")]}});
-// Text goes straight into the Div's element: re-rendering a Div re-runs the page layout.
-const text = (div, html) => {
+const text = (div, html) => {  // straight into the element: re-rendering a Div re-lays out
   div.setv({text: html}, {silent: true});
   let el = div._pgEl;
   if (el == null || !el.isConnected) {
@@ -99,52 +90,98 @@ const text = (div, html) => {
   }
   if (el != null) { el.innerHTML = html; } else { div.change.emit(); }
 };
-text(epoch_div, one("epoch_html"));
-text(stats_div, one("stats_html"));
-// charts: a point per frame, halved whenever a series reaches MAX points
-const mode = one("chart_mode");
-const e = one("epoch");
-const lossPoint = {epoch: [e], train: [one("train_loss")], test: [one("test_loss")]};
-const gradPoint = {epoch: [e]};
-const g = one("grads");
-for (let k = 0; k < n_grads; k++) {
-  const v = k < g.length ? g[k] : NaN;
-  gradPoint["g" + k] = [v > 0 && isFinite(v) ? v : NaN];
-}
-const append = (src, point, keepEvery) => {
-  const out = {};
-  for (const [key, col] of Object.entries(src.data)) {
-    const all = Array.from(col).concat(point[key] ?? [NaN]);
-    out[key] = keepEvery > 1 ? all.filter((_, i) => (all.length - 1 - i) % keepEvery === 0) : all;
-  }
-  put(src, {data: out});
-};
-if (mode === 2) {
-  put(loss, {data: lossPoint});
-  const empty = {};
-  for (const key of Object.keys(gradPoint)) { empty[key] = []; }
-  put(grads, {data: empty});
-  loss._pgStride = 1; loss._pgLast = e;
-} else if (mode === 1) {
-  const stride = loss._pgStride || 1;
-  if (loss._pgLast === undefined || e - loss._pgLast >= stride) {
-    loss._pgLast = e;
-    const full = loss.data.epoch.length + 1 >= MAX;
-    append(loss, lossPoint, full ? 2 : 1);
-    append(grads, gradPoint, full ? 2 : 1);
-    if (full) { loss._pgStride = stride * 2; }
-  }
-}
-const frame = one("frame");
-requestAnimationFrame(() => {
-  const seq = (bridge.data.seq && bridge.data.seq.length ? bridge.data.seq[0] : 0) + 1;
-  bridge.data = {kind: ["ack"], a: [frame], b: [0], c: [0], seq: [seq]};
+const worker = typeof pyodideWorker !== "undefined" ? pyodideWorker : null;
+const ack = (frame) => requestAnimationFrame(() => {
+  if (worker != null) { worker.postMessage({type: "pg-ack", frame: frame}); return; }
+  const v = [frame];
+  SEND_ACK
 });
+const unpack = (get, nd) => {
+  const n = nodes.data.key.length, nt = get("n_thumbs"), s = get("thumb_size"), S = s * s;
+  const T = get("thumbs");
+  if (nt === n) {
+    const imgs = new Array(n);
+    for (let k = 0; k < n; k++) {
+      imgs[k] = nd(new Float32Array(T.buffer, T.byteOffset + 4 * k * S, S), [s, s]);
+    }
+    put(nodes, {data: {...nodes.data, img: imgs, bias: get("bias")}});
+  }
+  const w = get("w");
+  if (w.length === links.data.xs.length) {
+    const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
+    put(links, {data: {...links.data, w: w, width: width}});
+  }
+  const m = get("main_size");
+  put(get("classes") ? heat_classes : heat, {data: {img: [nd(get("main"), [m, m])]}});
+  text(epoch_div, get("epoch_html"));
+  text(stats_div, get("stats_html"));
+  // charts: one point per frame, halved whenever a series reaches MAX points
+  const mode = get("chart_mode"), e = get("epoch"), g = get("grads");
+  const lossPoint = {epoch: [e], train: [get("train_loss")], test: [get("test_loss")]};
+  const gradPoint = {epoch: [e]};
+  for (let k = 0; k < n_grads; k++) {
+    const v = k < g.length ? g[k] : NaN;
+    gradPoint["g" + k] = [v > 0 && isFinite(v) ? v : NaN];
+  }
+  const append = (src, point, every) => {
+    const out = {};
+    for (const [key, col] of Object.entries(src.data)) {
+      const all = Array.from(col).concat(point[key] ?? [NaN]);
+      out[key] = every > 1 ? all.filter((_, i) => (all.length - 1 - i) % every === 0) : all;
+    }
+    put(src, {data: out});
+  };
+  if (mode === 2) {
+    put(loss, {data: lossPoint});
+    const empty = {};
+    for (const key of Object.keys(gradPoint)) { empty[key] = []; }
+    put(grads, {data: empty});
+    loss._pgStride = 1; loss._pgLast = e;
+  } else if (mode === 1) {
+    const stride = loss._pgStride || 1;
+    if (loss._pgLast === undefined || e - loss._pgLast >= stride) {
+      loss._pgLast = e;
+      const full = loss.data.epoch.length + 1 >= MAX;
+      append(loss, lossPoint, full ? 2 : 1);
+      append(grads, gradPoint, full ? 2 : 1);
+      if (full) { loss._pgStride = stride * 2; }
+    }
+  }
+  ack(get("frame"));
+};
+// Bokeh arrays arrive as Bokeh ndarrays; keep their class for the direct path.
+const ND = d.thumbs[0].constructor;
+const one = (k) => d[k][0];
+unpack(one, (a, shape) => new ND(a, shape));
+if (worker != null && !cb_obj._pgDirect) {
+  cb_obj._pgDirect = true;
+  worker.addEventListener("message", (event) => {
+    const msg = event.data;
+    if (msg != null && msg.type === "pg-frame") {
+      unpack((k) => msg[k], (a, shape) => new ND(a, shape));
+    }
+  });
+  worker.postMessage({type: "pg-ready"});
+}
 """
 
 
+def _in_worker() -> bool:
+    if sys.platform != "emscripten":
+        return False
+    import js
+
+    return hasattr(js, "postMessage") and not hasattr(js, "document")
+
+
 class FrameChannel:
-    """The per-frame source and its page-side unpacker."""
+    """The per-frame source, its page-side unpacker and (in the worker) the direct path.
+
+    Parameters
+    ----------
+    on_ack : callable
+        Called with the number of each frame the page has painted.
+    """
 
     def __init__(
         self,
@@ -159,30 +196,63 @@ class FrameChannel:
         epoch_div: Div,
         stats_div: Div,
         n_grads: int,
+        on_ack: Any = None,
     ) -> None:
         self.source = ColumnDataSource({}, name="pg-frame")
         self.frame = 0
+        self.direct = False  # set once the page has installed the direct path
+        self._on_ack = on_ack
+        bridge.on("ack", lambda a, b, c: self._ack(int(a)))
         self.source.js_on_change(
             "data",
             CustomJS(
                 args={
-                    "bridge": bridge.source, "nodes": nodes, "links": links, "heat": heat,
+                    "bridge": bridge.model, "nodes": nodes, "links": links, "heat": heat,
                     "heat_classes": heat_classes, "loss": loss, "grads": grads,
                     "epoch_div": epoch_div, "stats_div": stats_div, "n_grads": n_grads,
                     "MAX": MAX_CHART_POINTS,
                 },
-                code=UNPACK_JS,
+                code=UNPACK_JS.replace("SEND_ACK", Bridge.send_js("ack")),
             ),
         )  # fmt: skip
+        self._listener: Any = None
+        if _in_worker():
+            self._listen()
 
-    def attach(self, renderer_or_model: GlyphRenderer | Div) -> None:
+    def _listen(self) -> None:
+        import js
+        from pyodide.ffi import create_proxy
+
+        def on_message(event: Any) -> None:
+            kind = getattr(event.data, "type", None)
+            if kind == "pg-ack":
+                self._ack(int(event.data.frame))
+            elif kind == "pg-ready":
+                self.direct = True
+
+        self._listener = create_proxy(on_message)
+        js.addEventListener("message", self._listener)
+
+    def _ack(self, frame: int) -> None:
+        if self._on_ack is not None:
+            self._on_ack(frame)
+
+    def attach(self, model: GlyphRenderer | Div | Any) -> None:
         """Keep the source in the document by referencing it from a rendered model."""
-        renderer_or_model.tags = [*renderer_or_model.tags, self.source]
+        model.tags = [*model.tags, self.source]
 
-    def send(self, frame: Frame) -> int:
-        """Send one frame (one model update); returns its number."""
+    def send(self, frame: Frame, *, direct: bool = False) -> int:
+        """Send one frame; ``direct`` posts it past Bokeh when the page allows it."""
         self.frame += 1
-        self.source.data = frame.columns(self.frame)
+        fields = frame.fields(self.frame)
+        if direct and self.direct:
+            import js
+            from pyodide.ffi import to_js
+
+            fields["type"] = "pg-frame"
+            js.postMessage(to_js(fields, dict_converter=js.Object.fromEntries))
+        else:
+            self.source.data = {k: [v] for k, v in fields.items()}
         return self.frame
 
 

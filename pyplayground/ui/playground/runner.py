@@ -16,8 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-import panel as pn
 import param
+from panel.io.callbacks import PeriodicCallback
 
 
 class Runner(param.Parameterized):
@@ -37,7 +37,12 @@ class Runner(param.Parameterized):
     def _toggle(self) -> None:
         if self.playing and self._callback is None:
             self._times.clear()
-            self._callback = pn.state.add_periodic_callback(self._run, period=self.period)
+            # background=True: no busy-indicator bookkeeping per tick, which costs the
+            # Pyodide worker several ms each time (param watchers on pn.state.busy)
+            self._callback = PeriodicCallback(
+                callback=self._run, period=self.period, background=True
+            )
+            self._callback.start()
         elif not self.playing and self._callback is not None:
             callback, self._callback = self._callback, None
             callback.stop()

@@ -1,0 +1,90 @@
+// Run bench/tsne_bench.py inside Pyodide under Node (ours only; no scikit-learn there).
+//
+//   node bench/tsne_pyodide.mjs [<pyodide-dir>] [--json out.json] [--sizes 500,2000] [--iters 30]
+//
+// <pyodide-dir> is a Pyodide 0.27.x distribution folder (pyodide.js, pyodide-lock.json,
+// pyodide.asm.wasm, python_stdlib.zip, the numpy wheel); without it the first such folder
+// under .cache/ is used (see bench/README.md for how to get one).  The pyplayground package and
+// bench/tsne_bench.py are copied into Pyodide's file system and tsne_bench.run_all() runs the
+// same measuring code as the native script.
+
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function findPyodide(root) {
+  if (!fs.existsSync(root)) return null;
+  const stack = [root];
+  while (stack.length) {
+    const d = stack.pop();
+    let entries;
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    if (names.has("pyodide.js") && names.has("pyodide-lock.json")) return d;
+    for (const e of entries) if (e.isDirectory()) stack.push(path.join(d, e.name));
+  }
+  return null;
+}
+
+function copyTree(FS, src, dst) {
+  FS.mkdirTree(dst);
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    const s = path.join(src, e.name);
+    const d = `${dst}/${e.name}`;
+    if (e.isDirectory()) {
+      if (e.name !== "__pycache__") copyTree(FS, s, d);
+    } else if (e.name.endsWith(".py")) {
+      FS.writeFile(d, fs.readFileSync(s));
+    }
+  }
+}
+
+const opts = { dir: null, json: null, sizes: "500,2000", iters: 30 };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === "--json") opts.json = argv[++i];
+  else if (argv[i] === "--sizes") opts.sizes = argv[++i];
+  else if (argv[i] === "--iters") opts.iters = Number(argv[++i]);
+  else opts.dir = argv[i];
+}
+const dir = path.resolve(opts.dir ?? findPyodide(path.join(repo, ".cache")) ?? "");
+if (!fs.existsSync(path.join(dir, "pyodide.js"))) {
+  console.error(`no pyodide.js in ${dir}; usage: node bench/tsne_pyodide.mjs <pyodide-dir>`);
+  process.exit(2);
+}
+const { loadPyodide } = require(path.join(dir, "pyodide.js"));
+const pyodide = await loadPyodide({ indexURL: dir + path.sep });
+await pyodide.loadPackage("numpy", { messageCallback: () => {} });
+copyTree(pyodide.FS, path.join(repo, "pyplayground"), "/bench_src/pyplayground");
+pyodide.FS.mkdirTree("/bench_src/bench");
+pyodide.FS.writeFile(
+  "/bench_src/bench/tsne_bench.py",
+  fs.readFileSync(path.join(repo, "bench", "tsne_bench.py")),
+);
+pyodide.globals.set("SIZES", opts.sizes);
+pyodide.globals.set("ITERS", opts.iters);
+const host = { host_cpu: os.cpus()[0]?.model, cpus: os.cpus().length, node: process.version };
+host.loadavg_start = os.loadavg().map((v) => +v.toFixed(2));
+pyodide.globals.set("HOST", JSON.stringify(host));
+const out = await pyodide.runPythonAsync(`
+import json, sys
+sys.path[:0] = ["/bench_src", "/bench_src/bench"]
+import tsne_bench
+_r = tsne_bench.run_all(tuple(int(s) for s in SIZES.split(",")), int(ITERS), with_sklearn=False)
+_r["machine"].update(json.loads(HOST), pyodide=True)
+print(tsne_bench.format_table(_r))
+json.dumps(_r)
+`);
+const result = JSON.parse(out);
+result.machine.loadavg_end = os.loadavg().map((v) => +v.toFixed(2));
+console.log(`# host load average ${host.loadavg_start} -> ${result.machine.loadavg_end}`);
+if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 2) + "\n");
