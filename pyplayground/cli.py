@@ -706,7 +706,11 @@ _COMMANDS = (
         "run FGSM/PGD/JSMA on the digits test set (pyplayground.attack_cli)",
         delegate="pyplayground.attack_cli",
     ),
-    # later: tsne -- add a Command here
+    Command(
+        "tsne",
+        "embed a Distill dataset or a CSV with t-SNE (pyplayground.tsne_cli)",
+        delegate="pyplayground.tsne_cli",
+    ),
 )
 COMMANDS: Final = MappingProxyType({c.name: c for c in _COMMANDS})
 
