@@ -7,7 +7,6 @@ and ``a`` is cheaper (``1 - a**2`` for tanh re-uses the forward result).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -15,6 +14,7 @@ from typing import Final, NamedTuple
 
 import numpy as np
 
+from ._registry import lookup
 from ._types import Array
 
 LEAKY_RELU_SLOPE: Final = 0.01
@@ -88,17 +88,7 @@ def get_activation(name: str) -> Activation:
         If ``name`` is not a key of :data:`ACTIVATIONS`; the message lists the
         valid names and the closest match.
     """
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        raise ValueError(_unknown("activation", name, ACTIVATIONS)) from None
-
-
-def _unknown(what: str, name: object, choices: object) -> str:
-    names = sorted(choices)  # type: ignore[call-overload]
-    close = difflib.get_close_matches(str(name), names, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return f"Unknown {what} {name!r}; expected one of {names}.{hint}"
+    return lookup(ACTIVATIONS, name, "activation")
 
 
 class ActivationCache(NamedTuple):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from types import MappingProxyType
 from typing import Final
 
 import numpy as np
 
+from ._registry import lookup
 from ._types import Array
 
 InitFn = Callable[[int, int, np.random.Generator], tuple[Array, Array]]
@@ -42,14 +42,7 @@ INITIALIZERS: Final = MappingProxyType(
 
 def get_initializer(name: str) -> InitFn:
     """Look up an initializer by name."""
-    try:
-        return INITIALIZERS[name]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), list(INITIALIZERS), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"Unknown init {name!r}; expected one of {list(INITIALIZERS)}.{hint}"
-        ) from None
+    return lookup(INITIALIZERS, name, "init")
 
 
 __all__ = [

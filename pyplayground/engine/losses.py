@@ -14,13 +14,13 @@ of a mini-batch is already the mean gradient.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 import numpy as np
 
+from ._registry import lookup
 from ._types import Array
 
 
@@ -124,14 +124,7 @@ HEADS: Final = MappingProxyType(
 
 def get_head(problem: str) -> Head:
     """Look up the output head for ``problem``; unknown names raise ``ValueError``."""
-    try:
-        return HEADS[problem]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(problem), list(HEADS), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"Unknown problem {problem!r}; expected one of {sorted(HEADS)}.{hint}"
-        ) from None
+    return lookup(HEADS, problem, "problem")
 
 
 __all__ = [

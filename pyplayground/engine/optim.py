@@ -8,12 +8,12 @@ no dampening) and ``torch.optim.Adam``.
 
 from __future__ import annotations
 
-import difflib
 from types import MappingProxyType
 from typing import Final
 
 import numpy as np
 
+from ._registry import lookup
 from ._types import Array, BoolArray
 
 
@@ -115,15 +115,7 @@ OPTIMIZERS: Final = MappingProxyType({"sgd": SGD, "momentum": Momentum, "adam": 
 
 def make_optimizer(name: str, n_params: int, **kwargs: float) -> SGD:
     """Create the optimizer ``name`` for ``n_params`` parameters."""
-    try:
-        cls = OPTIMIZERS[name]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), list(OPTIMIZERS), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"Unknown optimizer {name!r}; expected one of {list(OPTIMIZERS)}.{hint}"
-        ) from None
-    return cls(n_params, **kwargs)
+    return lookup(OPTIMIZERS, name, "optimizer")(n_params, **kwargs)
 
 
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "Momentum", "make_optimizer"]

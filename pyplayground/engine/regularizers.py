@@ -13,7 +13,6 @@ reset.  The reported loss is the data term only.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -21,6 +20,7 @@ from typing import Final
 
 import numpy as np
 
+from ._registry import lookup
 from ._types import Array
 
 
@@ -43,14 +43,7 @@ REGULARIZERS: Final = MappingProxyType({r.name: r for r in (NONE, L1, L2)})
 
 def get_regularizer(name: str) -> Regularizer:
     """Look up a regularizer by name (``"none"``, ``"L1"``, ``"L2"``)."""
-    try:
-        return REGULARIZERS[name]
-    except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), list(REGULARIZERS), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"Unknown regularization {name!r}; expected one of {list(REGULARIZERS)}.{hint}"
-        ) from None
+    return lookup(REGULARIZERS, name, "regularization")
 
 
 def apply_regularization(
