@@ -209,8 +209,11 @@ def measure_many(
             "calls_per_rep": calls_per_rep[name],
             "reps": reps,
             # < 1: this process did not get a whole core (a busy machine); > 1: threads.
-            # Not measurable inside Pyodide, where the process clock is the wall clock.
-            "cpu_over_wall": None if IN_PYODIDE else round(cpu[name] / wall[name], 3),
+            # In Pyodide this is the whole Node process (process.cpuUsage).
+            "cpu_over_wall": round(cpu[name] / wall[name], 3),
+            # CPU seconds per call: less sensitive than wall time to other processes
+            # taking turns on the cores (still sensitive to shared caches)
+            "cpu_s_per_call": cpu[name] / (reps * calls_per_rep[name]),
         }
         for name in cases
     }
@@ -224,6 +227,12 @@ def measure(
 
 
 def _cpu_times() -> float:
+    """CPU seconds used by this process (inside Pyodide: by the Node process)."""
+    if IN_PYODIDE:
+        import js  # type: ignore[import-not-found]
+
+        usage = js.process.cpuUsage()
+        return (usage.user + usage.system) / 1e6
     return time.process_time()
 
 
@@ -259,6 +268,7 @@ def _rates(res: dict[str, Any], epochs_per_call: int, steps_per_epoch: int) -> d
     res["steps_per_s"] = steps_per_epoch / epoch_s
     res["samples_per_s"] = steps_per_epoch * BATCH / epoch_s
     res["best_epochs_per_s"] = epochs_per_call / res["min_s"]  # fastest repetition
+    res["cpu_epochs_per_s"] = epochs_per_call / res["cpu_s_per_call"]
     return res
 
 
@@ -501,8 +511,7 @@ def run_all(
     result["micro_us"] = micro_bench(kw)
     wall = time.perf_counter() - wall0
     result["machine"]["loadavg_end"] = _loadavg()
-    if not IN_PYODIDE:
-        result["machine"]["cpu_over_wall"] = round((_cpu_times() - cpu0) / wall, 3)
+    result["machine"]["cpu_over_wall"] = round((_cpu_times() - cpu0) / wall, 3)
     result["machine"]["bench_wall_s"] = round(wall, 1)
     _summarise(result)
     return result
@@ -563,9 +572,9 @@ def format_table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {'training':<26} | {'steps/s':>10} | {'epochs/s':>9} | "
             f"{'samples/s':>11} | {'ms/epoch':>8} | {'ours/this':>9} | {'best ep/s':>9} | "
-            "cpu/wall |"
+            f"{'cpu ep/s':>9} | cpu/wall |"
         )
-        widths = (28, 12, 11, 13, 10, 11, 11, 10)
+        widths = (28, 12, 11, 13, 10, 11, 11, 11, 10)
         lines.append("|" + "|".join("-" * w for w in widths) + "|")
         ours = e["train"]["ours loop"]["steps_per_s"]
         for k, v in e["train"].items():
@@ -573,14 +582,14 @@ def format_table(result: dict[str, Any]) -> str:
                 f"| {k:<26} | {v['steps_per_s']:>10,.0f} | {v['epochs_per_s']:>9,.1f} | "
                 f"{v['samples_per_s']:>11,.0f} | {v['epoch_ms']:>8.3f} | "
                 f"{ours / v['steps_per_s']:>8.2f}x | {v['best_epochs_per_s']:>9,.1f} | "
-                f"{v['cpu_over_wall'] or '-':>8} |"
+                f"{v['cpu_epochs_per_s']:>9,.1f} | {v['cpu_over_wall']:>8} |"
             )
         tf = e["tf_playground_node"]
         lines.append(
             f"| {'TF Playground (Node, ref.)':<26} | {tf['train_epochs_per_s'] * 25:>10,.0f} | "
             f"{tf['train_epochs_per_s']:>9,.1f} | {tf['train_epochs_per_s'] * 250:>11,.0f} | "
             f"{1e3 / tf['train_epochs_per_s']:>8.3f} | {e['ratio_vs_tf_train']:>8.2f}x | "
-            f"{'':>9} | {'':>8} |"
+            f"{'':>9} | {'':>9} | {'':>8} |"
         )
         if "torch_max_param_diff_3_epochs_f64" in e:
             lines.append(
@@ -595,7 +604,7 @@ def format_table(result: dict[str, Any]) -> str:
         for k, v in e["grid"].items():
             lines.append(
                 f"| {k:<44} | {v['ms']:>8.3f} | {v['min_s'] * 1e3:>8.3f} | "
-                f"{v['cpu_over_wall'] or '-':>8} |"
+                f"{v['cpu_over_wall']:>8} |"
             )
         lines.append(
             f"| {'TF Playground (Node, ref.)':<44} | {tf['grid_ms']:>8.3f} | {'':>8} | {'':>8} |"

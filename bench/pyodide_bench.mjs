@@ -123,8 +123,6 @@ async function main() {
   };
   pyodide.globals.set("HOST_JSON", JSON.stringify(host));
   pyodide.globals.set("SETTINGS_JSON", JSON.stringify(settings));
-  const cpu0 = process.cpuUsage();
-  const w0 = performance.now();
   const out = await pyodide.runPythonAsync(`
 import json, sys
 sys.path[:0] = ["/bench_src", "/bench_src/bench"]
@@ -135,12 +133,9 @@ _r = engine_bench.run_all(reps=_s["reps"], min_time=_s["min_time"], warmup=_s["w
 _r["machine"].update(json.loads(HOST_JSON))
 json.dumps(_r)
 `);
-  const wall = (performance.now() - w0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
   const result = JSON.parse(out);
   result.machine.loadavg_start = loadStart;
   result.machine.loadavg_end = os.loadavg().map((v) => +v.toFixed(2));
-  result.machine.cpu_over_wall = +((cpu.user + cpu.system) / 1e6 / wall).toFixed(3);
   pyodide.globals.set("RESULT_JSON", JSON.stringify(result));
   console.log(pyodide.runPython("engine_bench.format_table(json.loads(RESULT_JSON))"));
   console.log(`#   loadPyodide ${host.load_pyodide_s} s, loadPackage('numpy') ${host.load_numpy_s} s`);

@@ -21,6 +21,7 @@ of producing a site that silently loads from a CDN or not at all.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import os
@@ -157,10 +158,55 @@ def rewrite_worker(js: str, name: str, boot_config: dict) -> str:
     return js
 
 
+# Globals of panel's worker template that share the namespace of the entry script.
+RESERVED_GLOBALS = {
+    "state": "the worker template runs `from panel.io.state import state` in the same globals",
+    "location": "the worker stores the page location in this global",
+    "sendPatch": "the worker's function that sends patches to the page",
+}
+MAX_ENTRY_LINES = 30
+
+
+def check_entry_script(path: Path) -> None:
+    """An entry script only composes components, and keeps clear of the template's globals."""
+    text = path.read_text(encoding="utf-8")
+    if len(text.splitlines()) > MAX_ENTRY_LINES:
+        raise ConvertError(
+            f"{path} has more than {MAX_ENTRY_LINES} lines: an entry script only composes "
+            "components; move the code into pyplayground/ui/"
+        )
+    for node in _module_level_nodes(ast.parse(text, str(path))):
+        names = []
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names = [node.id]
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [(a.asname or a.name).partition(".")[0] for a in node.names]
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names = [node.name]
+        for name in names:
+            if name in RESERVED_GLOBALS:
+                raise ConvertError(
+                    f"{path}:{node.lineno} binds the name {name!r}, which breaks the page in "
+                    f"the browser ({RESERVED_GLOBALS[name]}); rename it"
+                )
+
+
+def _module_level_nodes(tree: ast.Module):
+    """Every node whose names land in the module's globals (not inside functions)."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            todo.extend(n for n in ast.iter_child_nodes(node) if not isinstance(n, ast.Lambda))
+
+
 def run_panel_convert(
     entries: Sequence[Path], out_dir: Path, pythonpath: Path, timeout: float = 600
 ) -> list[Converted]:
     """Run ``panel convert`` on ``entries``; check that every page and worker exists."""
+    for entry in entries:
+        check_entry_script(Path(entry))
     out_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable,

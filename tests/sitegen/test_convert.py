@@ -10,6 +10,7 @@ import pytest
 
 from pyplayground.sitegen.convert import (
     ConvertError,
+    check_entry_script,
     rewrite_html,
     rewrite_worker,
     run_panel_convert,
@@ -89,3 +90,34 @@ def test_a_failing_entry_script_names_the_script_and_the_fix(tmp_path: Path) -> 
     message = str(info.value)
     assert "broken.py" in message
     assert "panel serve web/<name>.py" in message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from panel.io.state import state\n",
+        "state = {'n': 0}\n",
+        "def location():\n    pass\n",
+        "for state in range(3):\n    pass\n",
+    ],
+)
+def test_an_entry_script_may_not_shadow_the_worker_globals(tmp_path: Path, source) -> None:
+    (tmp_path / "page.py").write_text(source)
+    with pytest.raises(ConvertError, match="rename it"):
+        check_entry_script(tmp_path / "page.py")
+
+
+def test_locals_named_state_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "page.py").write_text("def f():\n    state = 1\n    return state\n")
+    check_entry_script(tmp_path / "page.py")
+
+
+def test_an_entry_script_stays_short(tmp_path: Path) -> None:
+    (tmp_path / "page.py").write_text("x = 1\n" * 31)
+    with pytest.raises(ConvertError, match="more than 30 lines"):
+        check_entry_script(tmp_path / "page.py")
+
+
+def test_the_project_entry_scripts_pass_the_checks() -> None:
+    for entry in sorted((REPO / "web").glob("*.py")):
+        check_entry_script(entry)

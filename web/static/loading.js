@@ -7,7 +7,7 @@
 //   progress bar, and any start-up error with a hint, on the page.
 // * Records the time of every phase in window.pgLoading (browser tests, docs/site.md).
 // * Once the app is interactive, registers the service worker and asks it to keep every
-//   file this page used, so the page works offline afterwards (sw.js).
+//   file this page used, so the page also works when the server cannot be reached (sw.js).
 (function () {
   "use strict";
   const STEPS = [
@@ -187,12 +187,6 @@
     if (!("serviceWorker" in navigator) || !window.isSecureContext) {
       return;
     }
-    const hadController = !!navigator.serviceWorker.controller;
-    navigator.serviceWorker.addEventListener("controllerchange", () => {
-      if (hadController) {
-        location.reload();  // a new build took over: load it consistently
-      }
-    });
     try {
       await navigator.serviceWorker.register("./sw.js");
       const registration = await navigator.serviceWorker.ready;

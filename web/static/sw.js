@@ -1,14 +1,19 @@
-// Service worker: a page visited once keeps working offline.
+// Service worker: a page visited once keeps working when the server cannot be reached.
 //
 // The build copies this file to the site root as sw.js and fills in the build id, so
-// every build gets its own cache and a new build replaces the old cache as a whole
-// (static/loading.js reloads the page when a new build takes over).
+// every build keeps its files in a cache of its own.
 //
-// * cache first for same-origin GET requests; responses are added as they are fetched;
-// * once an app page is interactive, loading.js sends {type: "pg-cache", urls} with every
-//   file the page and its Python worker used (the worker of the first visit is not
-//   controlled by this service worker, so its downloads are added here explicitly).
+// * Online, it stays out of the way: only page navigations pass through it (network
+//   first); every other request goes to the network and the browser's HTTP cache, which
+//   also keeps Chromium's compiled code for pyodide.asm.wasm. Answering those requests
+//   from Cache Storage made a second visit ~3 s slower (the wasm and all Python code
+//   run unoptimised again), see docs/site.md.
+// * When a navigation cannot reach the server, the page and then every request come
+//   from the cache.
+// * Once an app page is interactive, static/loading.js sends {type: "pg-cache", urls}
+//   with every file the page and its Python worker used; they are added to the cache.
 const CACHE = "pyplayground-__BUILD_ID__";
+let offline = false;  // the last navigation could not reach the server
 
 self.addEventListener("install", () => {
   self.skipWaiting();
@@ -21,21 +26,28 @@ self.addEventListener("activate", (event) => {
         await caches.delete(name);
       }
     }
+    if (self.registration.navigationPreload) {
+      await self.registration.navigationPreload.enable();
+    }
     await self.clients.claim();
   })());
 });
 
-async function cached(request) {
+async function fromCache(request) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(request);
-  if (hit) {
-    return hit;
+  const hit = (await cache.match(request)) || (await cache.match(request, {ignoreSearch: true}));
+  return hit || fetch(request);
+}
+
+async function navigate(event) {
+  try {
+    const response = (await event.preloadResponse) || (await fetch(event.request));
+    offline = false;
+    return response;
+  } catch (e) {
+    offline = true;
+    return fromCache(event.request);
   }
-  const response = await fetch(request);
-  if (response.ok && response.type === "basic") {
-    cache.put(request, response.clone());
-  }
-  return response;
 }
 
 self.addEventListener("fetch", (event) => {
@@ -43,7 +55,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) {
     return;
   }
-  event.respondWith(cached(request));
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(event));
+  } else if (offline) {
+    event.respondWith(fromCache(request));
+  }
 });
 
 self.addEventListener("message", (event) => {
@@ -72,6 +88,8 @@ self.addEventListener("message", (event) => {
         failed.push(`${url}: ${e}`);
       }
     }
-    port.postMessage({ok: failed.length === 0, added: added, failed: failed});
+    if (port) {
+      port.postMessage({ok: failed.length === 0, added: added, failed: failed});
+    }
   })());
 });

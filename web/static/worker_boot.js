@@ -3,9 +3,11 @@
 // pyplayground/sitegen/convert.py replaces the start-up of panel convert's worker
 // template with `await pgBoot(config)`. Everything is loaded from this site:
 //   1. runtime:  Pyodide (pyodide.asm.wasm, python_stdlib.zip), precompiled at build time
-//   2. packages: numpy, pandas... from ./pyodide/ via loadPackage
-//   3. install:  one bundle of pure packages (panel, bokeh...) and our own wheel
+//   2. packages: numpy... from ./pyodide/ via loadPackage; meanwhile one bundle of pure
+//                packages (panel, bokeh...) and our own wheel are written to site-packages
+//   3. install:  import caches, the jsnull shim
 //   4. app:      the entry script (panel's template runs it after pgBoot)
+// Page->worker patches go through pgApplyPatch (see PATCH_HANDLER in sitegen/convert.py).
 // Each phase posts {type: 'pg-progress'} to the page; a failure posts {type: 'pg-error'}
 // with a hint and stops the start-up (the page shows it, static/loading.js).
 
@@ -149,9 +151,13 @@ async function pgBoot(config) {
   });
   loading.catch(() => {});  // reported below, when awaited
   let files = 0;
+  let writing = 0;  // ms spent writing the bundle (reported in the console)
   try {
     for (const pack of packs) {
-      files += await pgWritePack(self.pyodide, await pack, config.sitePackages);
+      const buffer = await pack;
+      const start = performance.now();
+      files += await pgWritePack(self.pyodide, buffer, config.sitePackages);
+      writing += performance.now() - start;
     }
     for (const wheel of wheels) {
       self.pyodide.unpackArchive(await wheel, "zip", {extractDir: config.sitePackages});
@@ -183,7 +189,8 @@ if not hasattr(pyodide.ffi, "jsnull"):
     pyodide.ffi.jsnull = object()
 del importlib, pyodide
 `);
-    console.log(`pyplayground: installed ${files} files and ${wheels.length} wheel(s)`);
+    console.log(`pyplayground: installed ${files} files (${Math.round(writing)} ms, ` +
+                `loadPackage running alongside) and ${wheels.length} wheel(s)`);
   } catch (e) {
     pgFail("install", e);
     throw e;

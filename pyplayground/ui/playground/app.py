@@ -16,18 +16,19 @@ import numpy as np
 import panel as pn
 import param
 
-from ...datasets import DATASETS, CSVFormatError
-from ...features import FEATURE_NAMES
-from ...playground import Playground
-from ...state import MAX_HIDDEN_LAYERS, MAX_NEURONS, PlaygroundState
-from ...trainer import StepResult
+from pyplayground.datasets import DATASETS, CSVFormatError
+from pyplayground.features import FEATURE_NAMES
+from pyplayground.playground import Playground
+from pyplayground.state import MAX_HIDDEN_LAYERS, MAX_NEURONS, PlaygroundState
+from pyplayground.trainer import StepResult
+
 from .bridge import Bridge
 from .controls import Controls, problem_datasets
 from .frame import ADD_POINT, NO_CHART, RESET_CHART, Frame, FrameChannel
 from .geometry import Geometry
 from .layout import build_layout, legend_html
 from .network_view import NetworkView, split_key
-from .plots import ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart
+from .plots import ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart, swatch
 from .runner import Runner
 from .sharing import Sharing
 from .url_sync import UrlSync
@@ -59,7 +60,8 @@ class PlaygroundApp(pn.viewable.Viewer):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         state, notices = PlaygroundState.from_hash(self.initial_hash)
-        self.pg = Playground(consistent(state))
+        self.pg, problem = _start(state)
+        notices += problem
         self.bridge = Bridge()
         self.controls = Controls()
         palette = self.pg.state.palette
@@ -72,12 +74,19 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.runner = Runner(self._tick)
         self.legend = pn.pane.HTML(legend_html(palette), margin=(0, 4), css_classes=["pg-legend"])
         self.channel = FrameChannel(
-            self.bridge, nodes=self.network_view.nodes, links=self.network_view.links,
-            heat=self.heatmap.heat, heat_classes=self.heatmap.classes,
-            loss=self.loss_chart.source, grads=self.grad_flow.source,
-            epoch_div=self.controls.epoch_div, stats_div=self.controls.stats_div,
-            n_grads=self.grad_flow.n_layers, on_ack=self._painted_frame,
-        )  # fmt: skip
+            self.bridge,
+            nodes=self.network_view.nodes,
+            links=self.network_view.links,
+            heat=self.heatmap.heat,
+            heat_classes=self.heatmap.classes,
+            loss=self.loss_chart.source,
+            grads=self.grad_flow.source,
+            epoch_div=self.controls.epoch_div,
+            stats_div=self.controls.stats_div,
+            confusion=self.confusion.source,
+            n_grads=self.grad_flow.n_layers,
+            on_ack=self._painted_frame,
+        )
         self.channel.attach(self.network_view.figure)
         self._edit_keys: dict[str, tuple[str, int, int, int]] = {}
         self._painted: int | None = None  # last frame the page reported painted
@@ -96,13 +105,21 @@ class PlaygroundApp(pn.viewable.Viewer):
     def _wire(self) -> None:
         c = self.controls
         fields = {
-            c.learning_rate: "learning_rate", c.activation: "activation",
-            c.regularization: "regularization", c.regularization_rate: "regularization_rate",
-            c.optimizer: "optimizer", c.dropout: "dropout", c.initializer: "initializer",
-            c.speed: "epochs_per_frame", c.perc_train: "perc_train_data", c.noise: "noise",
-            c.batch_size: "batch_size", c.show_test: "show_test_data",
-            c.discretize: "discretize", c.palette: "palette",
-        }  # fmt: skip
+            c.learning_rate: "learning_rate",
+            c.activation: "activation",
+            c.regularization: "regularization",
+            c.regularization_rate: "regularization_rate",
+            c.optimizer: "optimizer",
+            c.dropout: "dropout",
+            c.initializer: "initializer",
+            c.speed: "epochs_per_frame",
+            c.perc_train: "perc_train_data",
+            c.noise: "noise",
+            c.batch_size: "batch_size",
+            c.show_test: "show_test_data",
+            c.discretize: "discretize",
+            c.palette: "palette",
+        }
         for widget, attr in fields.items():
             widget.param.watch(lambda e, attr=attr: self._set(attr, e.new), "value")
         c.problem.param.watch(lambda e: self._set("problem", e.new), "value")
@@ -137,7 +154,14 @@ class PlaygroundApp(pn.viewable.Viewer):
     def apply(self, new: PlaygroundState) -> str:
         """Move the playground to ``new`` and redraw; returns what changed (see Playground)."""
         old = self.pg.state
-        kind = self.pg.set_state(consistent(new))
+        try:
+            kind = self.pg.set_state(consistent(new))
+        except Exception as exc:  # a bug below the UI must not leave the page half-updated
+            self.pg, problem = _start(old)
+            self.show_notices(
+                [f"That change failed ({exc!r}); the previous settings are back.", *problem]
+            )
+            kind = "data"
         if kind in ("reset", "data"):
             self.runner.playing = False  # TF Playground pauses on every reset
         if kind == "data" or old.palette != self.pg.state.palette:
@@ -328,8 +352,11 @@ class PlaygroundApp(pn.viewable.Viewer):
             return False
         try:
             result = self._train(self.pg.state.epochs_per_frame)
-            self.draw(chart_mode=ADD_POINT, direct=True,
-                      confusion=self.runner.frames % CONFUSION_EVERY == 0)  # fmt: skip
+            self.draw(
+                chart_mode=ADD_POINT,
+                direct=True,
+                confusion=self.runner.frames % CONFUSION_EVERY == 0,
+            )
         except Exception as exc:  # never leave a dead periodic callback running
             self._pause()
             self.show_notices([f"Training stopped by an internal error: {exc!r}"])
@@ -347,8 +374,9 @@ class PlaygroundApp(pn.viewable.Viewer):
         return self.runner.tick()
 
     # ----------------------------------------------------------- drawing
-    def draw(self, *, chart_mode: int = NO_CHART, confusion: bool = True,
-             direct: bool = False) -> Frame:  # fmt: skip
+    def draw(
+        self, *, chart_mode: int = NO_CHART, confusion: bool = True, direct: bool = False
+    ) -> Frame:
         """Redraw every live view from the playground: one frame, one message.
 
         ``direct`` (animation ticks only) lets the frame bypass Bokeh in the worker.
@@ -356,13 +384,13 @@ class PlaygroundApp(pn.viewable.Viewer):
         if self._reset_charts:
             chart_mode, self._reset_charts = RESET_CHART, False
         frame = self._make_frame(chart_mode)
+        if confusion:
+            frame.confusion = self._confusion_counts()
         self.heatmap.set_mode(frame.classes)
         self.channel.send(frame, direct=direct)
         if not self.live:
             with pn.io.hold():
                 self._apply_direct(frame)
-        if confusion:
-            self._update_confusion()
         return frame
 
     def _make_frame(self, chart_mode: int) -> Frame:
@@ -372,18 +400,27 @@ class PlaygroundApp(pn.viewable.Viewer):
         main, classes = self._main_image(grids)
         r = pg.last
         return Frame(
-            thumbs=thumbs, bias=bias, w=w, main=main, classes=classes, epoch=r.epoch,
-            train_loss=_num(r.train_loss), test_loss=_num(r.test_loss),
+            thumbs=thumbs,
+            bias=bias,
+            w=w,
+            main=main,
+            classes=classes,
+            epoch=r.epoch,
+            train_loss=_num(r.train_loss),
+            test_loss=_num(r.test_loss),
             grads=np.array(r.grad_norms, dtype=np.float32),
-            epoch_html=Controls.epoch_html(r.epoch), stats_html=self._stats_html(r),
+            epoch_html=Controls.epoch_html(r.epoch),
+            stats_html=self._stats_html(r),
             chart_mode=chart_mode,
-        )  # fmt: skip
+        )
 
     def _apply_direct(self, f: Frame) -> None:
         self.network_view.apply(f.thumbs, f.bias, f.w)
         self.heatmap.apply(f.main, classes=f.classes)
         self.controls.epoch_div.text = f.epoch_html
         self.controls.stats_div.text = f.stats_html
+        if f.confusion is not None:
+            self.confusion.update(f.confusion)
         if f.chart_mode == RESET_CHART:
             self.loss_chart.reset(f.epoch, f.train_loss, f.test_loss)
             self.grad_flow.reset()
@@ -400,21 +437,28 @@ class PlaygroundApp(pn.viewable.Viewer):
             layer, unit = last, -1
         if unit < 0:
             out = grids[last]
-            img = self.heatmap.frame_image(out if multiclass else out[0], classes=multiclass,
-                                           discretize=discretize)  # fmt: skip
+            img = self.heatmap.frame_image(
+                out if multiclass else out[0], classes=multiclass, discretize=discretize
+            )
             return img, multiclass
         values = grids[layer][unit]
         if multiclass and layer == last:
             values = values * 2.0 - 1.0
         return self.heatmap.frame_image(values, classes=False, discretize=discretize), False
 
-    def _update_confusion(self) -> None:
+    def _confusion_counts(self) -> np.ndarray | None:
         if self.pg.problem == "regression" or not len(self.pg.points.test):
-            self.confusion.update(None)
-            return
-        cm = self.pg.confusion_matrix("test")
-        labels = ["−1", "+1"] if self.pg.problem == "classification" else []
-        self.confusion.update(cm, labels)
+            return None
+        return self.pg.confusion_matrix("test")
+
+    def _update_confusion_axes(self) -> None:
+        problem = self.pg.problem
+        if problem == "regression":
+            self.confusion.set_classes(0)
+        elif problem == "classification":
+            self.confusion.set_classes(2, ["−1", "+1"])
+        else:
+            self.confusion.set_classes(self.pg.n_outputs)
 
     @staticmethod
     def _stats_html(r: StepResult) -> str:
@@ -426,14 +470,15 @@ class PlaygroundApp(pn.viewable.Viewer):
 
         status = ""
         if r.status == "diverged":
-            status = (f'<div class="pg-status pg-diverged" role="alert">⚠ Diverged. '
-                      f"{r.message}</div>")  # fmt: skip
+            status = (
+                f'<div class="pg-status pg-diverged" role="alert">⚠ Diverged. {r.message}</div>'
+            )
         return (
             '<table class="pg-stats"><tr><th></th><th>loss</th><th>accuracy</th></tr>'
-            '<tr><td><span style="color:#000">▬</span> Test</td>'
+            f"<tr><td>{swatch('#000000')} Test</td>"
             f'<td class="pg-test-loss">{loss(r.test_loss)}</td>'
             f'<td class="pg-test-acc">{acc(r.test_accuracy)}</td></tr>'
-            '<tr><td><span style="color:#777">▬</span> Training</td>'
+            f"<tr><td>{swatch('#777777')} Training</td>"
             f'<td class="pg-train-loss">{loss(r.train_loss)}</td>'
             f'<td class="pg-train-acc">{acc(r.train_accuracy)}</td></tr></table>{status}'
         )
@@ -442,8 +487,9 @@ class PlaygroundApp(pn.viewable.Viewer):
     def _refresh_points(self) -> None:
         p = self.pg.points
         n_classes = self.pg.n_outputs if self.pg.problem == "multiclass" else 0
-        self.heatmap.set_points((p.train, p.y_train), (p.test, p.y_test), self.pg.problem,
-                                n_classes)  # fmt: skip
+        self.heatmap.set_points(
+            (p.train, p.y_train), (p.test, p.y_test), self.pg.problem, n_classes
+        )
 
     def _refresh_structure(self) -> None:
         pg = self.pg
@@ -462,6 +508,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         self._show_edit_value()
         self._update_layer_controls()
         self._update_add_classes()
+        self._update_confusion_axes()
 
     def _parameter_keys(self) -> dict[str, tuple[str, int, int, int]]:
         keys: dict[str, tuple[str, int, int, int]] = {}
@@ -500,7 +547,7 @@ class PlaygroundApp(pn.viewable.Viewer):
             spacer.visible = on
             if on:
                 left = geo.column_x(k + 1) - 32
-                spacer.width = max(int(round(left - x_prev)), 0)
+                spacer.width = max(round(left - x_prev), 0)
                 x_prev = spacer.width + x_prev + 64
                 c.neuron_labels[k].object = (
                     f'<div class="pg-neuron-count">{shape[k]} neuron{"" if shape[k] == 1 else "s"}'
@@ -549,7 +596,7 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     def _update_play_button(self) -> None:
         playing = self.runner.playing
-        self.controls.play.name = "❚❚ Pause" if playing else "▶ Play"
+        self.controls.play.label = "❚❚ Pause" if playing else "▶ Play"
 
     def show_notices(self, notices: list[str]) -> None:
         """Tell the user (once) what was wrong in the URL and what was used instead."""
@@ -565,6 +612,14 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self.layout
+
+
+def _start(state: PlaygroundState) -> tuple[Playground, list[str]]:
+    """A Playground for ``state``, or for the defaults if building it fails."""
+    try:
+        return Playground(consistent(state)), []
+    except Exception as exc:
+        return Playground(), [f"These settings could not be used ({exc!r}); showing the defaults."]
 
 
 def _num(v: float | None) -> float:

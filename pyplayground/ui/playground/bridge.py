@@ -57,8 +57,9 @@ class Bridge:
         """JS statements sending ``kind`` with the values in the array ``v``."""
         return SEND_JS.replace("KIND", f'"{kind}"')
 
-    def callback(self, kind: str, values: str, *, next_frame: bool = False,
-                 **args: Any) -> CustomJS:  # fmt: skip
+    def callback(
+        self, kind: str, values: str, *, next_frame: bool = False, **args: Any
+    ) -> CustomJS:
         """A ``CustomJS`` sending ``kind`` with ``values``: JS statements returning [a, b, c].
 
         They may ``return null`` to send nothing.  With ``next_frame`` the event is sent

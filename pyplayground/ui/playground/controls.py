@@ -16,9 +16,9 @@ from typing import Any
 import panel as pn
 from bokeh.models import Div
 
-from ...datasets import DATASETS
-from ...features import FEATURE_NAMES, FEATURES
-from ...state import (
+from pyplayground.datasets import DATASETS
+from pyplayground.features import FEATURE_NAMES, FEATURES
+from pyplayground.state import (
     DROPOUT_RATES,
     EPOCHS_PER_FRAME,
     LEARNING_RATES,
@@ -27,13 +27,18 @@ from ...state import (
     REGULARIZATION_RATES,
     PlaygroundState,
 )
+
 from .palette import PALETTES
 from .thumbnails import THUMB_PX, dataset_icon, feature_icon
 
 ACTIVATION_LABELS = {
-    "ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Linear": "linear",
-    "Leaky ReLU": "leaky_relu", "GELU": "gelu",
-}  # fmt: skip
+    "ReLU": "relu",
+    "Tanh": "tanh",
+    "Sigmoid": "sigmoid",
+    "Linear": "linear",
+    "Leaky ReLU": "leaky_relu",
+    "GELU": "gelu",
+}
 REGULARIZATION_LABELS = {"None": "none", "L1": "L1", "L2": "L2"}
 PROBLEM_LABELS = {
     "Classification": "classification",
@@ -42,8 +47,11 @@ PROBLEM_LABELS = {
 }
 OPTIMIZER_LABELS = {"SGD": "sgd", "Momentum": "momentum", "Adam": "adam"}
 INITIALIZER_LABELS = {
-    "Uniform ±0.5 (TF)": "playground", "Xavier": "xavier", "He": "he", "Zeros": "zeros",
-}  # fmt: skip
+    "Uniform ±0.5 (TF)": "playground",
+    "Xavier": "xavier",
+    "He": "he",
+    "Zeros": "zeros",
+}
 
 THUMB_CSS = """
 :host .bk-btn { display: flex; flex-direction: column; align-items: center; gap: 2px;
@@ -70,13 +78,15 @@ def _fmt(v: float) -> str:
 
 
 def _select(name: str, options: dict[str, Any], cls: str, width: int = 118) -> pn.widgets.Select:
-    return pn.widgets.Select(name=name, options=options, width=width, css_classes=[cls],
-                             margin=(2, 6))  # fmt: skip
+    return pn.widgets.Select(
+        label=name, options=options, width=width, css_classes=[cls], margin=(2, 6)
+    )
 
 
 def _slider(name: str, start: int, end: int, step: int, cls: str) -> pn.widgets.IntSlider:
-    return pn.widgets.IntSlider(name=name, start=start, end=end, step=step, width=210,
-                                css_classes=[cls], margin=(2, 8))  # fmt: skip
+    return pn.widgets.IntSlider(
+        label=name, start=start, end=end, step=step, width=210, css_classes=[cls], margin=(2, 8)
+    )
 
 
 def problem_datasets(problem: str) -> list[str]:
@@ -89,21 +99,40 @@ class Controls:
 
     def __init__(self) -> None:
         btn = {"margin": (4, 4), "height": 34}
-        self.reset = pn.widgets.Button(name="⟲ Reset", width=88, css_classes=["pg-reset"],
-                                       description="Reset the network", **btn)  # fmt: skip
-        self.play = pn.widgets.Button(name="▶ Play", width=92, button_type="primary",
-                                      css_classes=["pg-play"], description="Run/Pause", **btn)  # fmt: skip
-        self.step = pn.widgets.Button(name="⇥ Step", width=80, css_classes=["pg-step"],
-                                      description="Train one epoch", **btn)  # fmt: skip
+        self.reset = pn.widgets.Button(
+            label="⟲ Reset",
+            width=88,
+            css_classes=["pg-reset"],
+            description="Reset the network",
+            **btn,
+        )
+        self.play = pn.widgets.Button(
+            label="▶ Play",
+            width=92,
+            color="primary",
+            css_classes=["pg-play"],
+            description="Run/Pause",
+            **btn,
+        )
+        self.step = pn.widgets.Button(
+            label="⇥ Step", width=80, css_classes=["pg-step"], description="Train one epoch", **btn
+        )
         # Bokeh Divs, not HTML panes: the page rewrites their text from each frame message
-        self.epoch_div = Div(text=self.epoch_html(0), width=104, height=46,
-                             css_classes=["pg-epoch-box"], stylesheets=[EPOCH_CSS])  # fmt: skip
+        self.epoch_div = Div(
+            text=self.epoch_html(0),
+            width=104,
+            height=46,
+            css_classes=["pg-epoch-box"],
+            stylesheets=[EPOCH_CSS],
+        )
         self.epoch = pn.pane.Bokeh(self.epoch_div, margin=(2, 8))
         self.learning_rate = _select(
             "Learning rate", {_fmt(v): v for v in LEARNING_RATES}, "pg-learning-rate", 96
         )
         self.activation = _select("Activation", ACTIVATION_LABELS, "pg-activation", 104)
-        self.regularization = _select("Regularization", REGULARIZATION_LABELS, "pg-regularization", 104)
+        self.regularization = _select(
+            "Regularization", REGULARIZATION_LABELS, "pg-regularization", 104
+        )
         self.regularization_rate = _select(
             "Regularization rate",
             {_fmt(v): v for v in REGULARIZATION_RATES},
@@ -119,113 +148,201 @@ class Controls:
         # data column
         self.datasets = {
             name: pn.widgets.Button(
-                name=spec.label, icon=dataset_icon(name), icon_size=f"{THUMB_PX}px", width=70,
-                height=74, margin=(3, 3), css_classes=[f"pg-dataset-{name}", "pg-dataset"],
-                stylesheets=[THUMB_CSS], description=f"Use the {spec.label} dataset",
-            )  # fmt: skip
+                label=spec.label,
+                icon=dataset_icon(name),
+                icon_size=f"{THUMB_PX}px",
+                width=70,
+                height=74,
+                margin=(3, 3),
+                css_classes=[f"pg-dataset-{name}", "pg-dataset"],
+                stylesheets=[THUMB_CSS],
+                description=f"Use the {spec.label} dataset",
+            )
             for name, spec in DATASETS.items()
         }
         self.dataset_box = pn.GridBox(*self.datasets.values(), ncols=3, width=230, margin=0)
-        self.perc_train = _slider("Ratio of training to test data (%)", 10, 90, 10,
-                                  "pg-perc-train")  # fmt: skip
+        self.perc_train = _slider("Ratio of training to test data (%)", 10, 90, 10, "pg-perc-train")
         self.noise = _slider("Noise", 0, 50, 5, "pg-noise")
         self.batch_size = _slider("Batch size", 1, 30, 1, "pg-batch-size")
-        self.regenerate = pn.widgets.Button(name="↻ Regenerate", width=120, margin=(4, 8),
-                                            css_classes=["pg-regenerate"],
-                                            description="New data from a new seed")  # fmt: skip
+        self.regenerate = pn.widgets.Button(
+            label="↻ Regenerate",
+            width=120,
+            margin=(4, 8),
+            css_classes=["pg-regenerate"],
+            description="New data from a new seed",
+        )
         self.features = {
             name: pn.widgets.Toggle(
-                name=FEATURES[name].label, icon=feature_icon(name), icon_size=f"{THUMB_PX}px",
-                width=54, height=66, margin=(3, 2), css_classes=[f"pg-feature-{name}",
-                "pg-feature"], stylesheets=[THUMB_CSS], button_type="primary",
+                label=FEATURES[name].label,
+                icon=feature_icon(name),
+                icon_size=f"{THUMB_PX}px",
+                width=54,
+                height=66,
+                margin=(3, 2),
+                css_classes=[f"pg-feature-{name}", "pg-feature"],
+                stylesheets=[THUMB_CSS],
+                color="primary",
                 variant="outline",
-            )  # fmt: skip
+            )
             for name in FEATURE_NAMES
         }
         self.feature_box = pn.GridBox(*self.features.values(), ncols=4, width=230, margin=0)
-        self.upload = pn.widgets.FileInput(accept=".csv,text/csv", width=210, margin=(2, 8),
-                                           css_classes=["pg-upload"],
-                                           description="CSV with columns x1, x2, label")  # fmt: skip
-        self.upload_error = pn.pane.Alert("", alert_type="danger", visible=False, width=214,
-                                          css_classes=["pg-upload-error"], margin=(2, 8))  # fmt: skip
+        self.upload = pn.widgets.FileInput(
+            accept=".csv,text/csv",
+            width=210,
+            margin=(2, 8),
+            css_classes=["pg-upload"],
+            description="CSV with columns x1, x2, label",
+        )
+        self.upload_error = pn.pane.Alert(
+            "",
+            alert_type="danger",
+            visible=False,
+            width=214,
+            css_classes=["pg-upload-error"],
+            margin=(2, 8),
+        )
 
         # network column
-        self.add_layer = pn.widgets.Button(name="+", width=32, height=30, margin=(2, 2),
-                                           css_classes=["pg-add-layer"],
-                                           description="Add a hidden layer",
-                                           stylesheets=[SMALL_BUTTON_CSS])  # fmt: skip
-        self.remove_layer = pn.widgets.Button(name="−", width=32, height=30, margin=(2, 2),
-                                              css_classes=["pg-remove-layer"],
-                                              description="Remove a hidden layer",
-                                              stylesheets=[SMALL_BUTTON_CSS])  # fmt: skip
+        self.add_layer = pn.widgets.Button(
+            label="+",
+            width=32,
+            height=30,
+            margin=(2, 2),
+            css_classes=["pg-add-layer"],
+            description="Add a hidden layer",
+            stylesheets=[SMALL_BUTTON_CSS],
+        )
+        self.remove_layer = pn.widgets.Button(
+            label="−",
+            width=32,
+            height=30,
+            margin=(2, 2),
+            css_classes=["pg-remove-layer"],
+            description="Remove a hidden layer",
+            stylesheets=[SMALL_BUTTON_CSS],
+        )
         self.layers_label = pn.pane.HTML("", margin=(6, 8), css_classes=["pg-layers-label"])
         self.add_neuron = [
-            pn.widgets.Button(name="+", width=28, height=24, margin=(0, 1),
-                              css_classes=[f"pg-add-neuron-{k}"],
-                              description=f"Add a neuron to hidden layer {k + 1}",
-                              stylesheets=[SMALL_BUTTON_CSS])  # fmt: skip
+            pn.widgets.Button(
+                label="+",
+                width=28,
+                height=24,
+                margin=(0, 1),
+                css_classes=[f"pg-add-neuron-{k}"],
+                description=f"Add a neuron to hidden layer {k + 1}",
+                stylesheets=[SMALL_BUTTON_CSS],
+            )
             for k in range(MAX_HIDDEN_LAYERS)
         ]
         self.remove_neuron = [
-            pn.widgets.Button(name="−", width=28, height=24, margin=(0, 1),
-                              css_classes=[f"pg-remove-neuron-{k}"],
-                              description=f"Remove a neuron from hidden layer {k + 1}",
-                              stylesheets=[SMALL_BUTTON_CSS])  # fmt: skip
+            pn.widgets.Button(
+                label="−",
+                width=28,
+                height=24,
+                margin=(0, 1),
+                css_classes=[f"pg-remove-neuron-{k}"],
+                description=f"Remove a neuron from hidden layer {k + 1}",
+                stylesheets=[SMALL_BUTTON_CSS],
+            )
             for k in range(MAX_HIDDEN_LAYERS)
         ]
         self.neuron_labels = [
             pn.pane.HTML("", margin=0, width=64, css_classes=[f"pg-neurons-{k}", "pg-neurons"])
             for k in range(MAX_HIDDEN_LAYERS)
         ]
-        self.edit_param = pn.widgets.Select(name="Edit a weight or bias", options={}, width=230,
-                                            css_classes=["pg-edit-param"], margin=(2, 8))  # fmt: skip
-        self.edit_value = pn.widgets.FloatInput(name="Value", width=110, step=0.1,
-                                                css_classes=["pg-edit-value"], margin=(2, 8))  # fmt: skip
+        self.edit_param = pn.widgets.Select(
+            label="Edit a weight or bias",
+            options={},
+            width=230,
+            css_classes=["pg-edit-param"],
+            margin=(2, 8),
+        )
+        self.edit_value = pn.widgets.FloatInput(
+            label="Value", width=110, step=0.1, css_classes=["pg-edit-value"], margin=(2, 8)
+        )
 
         # output column
-        self.stats_div = Div(text="", width=320, height=92, css_classes=["pg-stats-box"],
-                             stylesheets=[STATS_CSS])  # fmt: skip
+        self.stats_div = Div(
+            text="", width=320, height=92, css_classes=["pg-stats-box"], stylesheets=[STATS_CSS]
+        )
         self.stats = pn.pane.Bokeh(self.stats_div, margin=(0, 4))
-        self.show_test = pn.widgets.Checkbox(name="Show test data", css_classes=["pg-show-test"],
-                                             margin=(2, 8))  # fmt: skip
-        self.discretize = pn.widgets.Checkbox(name="Discretize output",
-                                              css_classes=["pg-discretize"], margin=(2, 8))  # fmt: skip
+        self.show_test = pn.widgets.Checkbox(
+            label="Show test data", css_classes=["pg-show-test"], margin=(2, 8)
+        )
+        self.discretize = pn.widgets.Checkbox(
+            label="Discretize output", css_classes=["pg-discretize"], margin=(2, 8)
+        )
         self.palette = _select(
             "Colours", {p.label: n for n, p in PALETTES.items()}, "pg-palette", width=230
         )
-        self.add_class = pn.widgets.Select(name="Click on the plot to add", options={"Off": "off"},
-                                           width=230, css_classes=["pg-add-class"],
-                                           margin=(2, 6))  # fmt: skip
-        self.add_x = pn.widgets.FloatInput(name="x₁", value=0.0, start=-6, end=6, step=0.5,
-                                           width=70, css_classes=["pg-add-x"], margin=(2, 4))  # fmt: skip
-        self.add_y = pn.widgets.FloatInput(name="x₂", value=0.0, start=-6, end=6, step=0.5,
-                                           width=70, css_classes=["pg-add-y"], margin=(2, 4))  # fmt: skip
-        self.add_point = pn.widgets.Button(name="Add point", width=90, margin=(20, 4, 2, 4),
-                                           css_classes=["pg-add-point"])  # fmt: skip
-        self.notices = pn.pane.Alert("", alert_type="warning", visible=False,
-                                     css_classes=["pg-notices"], margin=(4, 8))  # fmt: skip
-        self.dismiss = pn.widgets.Button(name="Dismiss", visible=False, width=90,
-                                         css_classes=["pg-dismiss"], margin=(4, 8))  # fmt: skip
+        self.add_class = pn.widgets.Select(
+            label="Click on the plot to add",
+            options={"Off": "off"},
+            width=230,
+            css_classes=["pg-add-class"],
+            margin=(2, 6),
+        )
+        self.add_x = pn.widgets.FloatInput(
+            label="x₁",
+            value=0.0,
+            start=-6,
+            end=6,
+            step=0.5,
+            width=70,
+            css_classes=["pg-add-x"],
+            margin=(2, 4),
+        )
+        self.add_y = pn.widgets.FloatInput(
+            label="x₂",
+            value=0.0,
+            start=-6,
+            end=6,
+            step=0.5,
+            width=70,
+            css_classes=["pg-add-y"],
+            margin=(2, 4),
+        )
+        self.add_point = pn.widgets.Button(
+            label="Add point", width=90, margin=(20, 4, 2, 4), css_classes=["pg-add-point"]
+        )
+        self.notices = pn.pane.Alert(
+            "", alert_type="warning", visible=False, css_classes=["pg-notices"], margin=(4, 8)
+        )
+        self.dismiss = pn.widgets.Button(
+            label="Dismiss", visible=False, width=90, css_classes=["pg-dismiss"], margin=(4, 8)
+        )
         self._syncing = 0
 
         self.by_control: dict[str, list[Any]] = {
-            "showTestData": [self.show_test], "discretize": [self.discretize],
-            "playButton": [self.play], "stepButton": [self.step], "resetButton": [self.reset],
-            "learningRate": [self.learning_rate], "activation": [self.activation],
+            "showTestData": [self.show_test],
+            "discretize": [self.discretize],
+            "playButton": [self.play],
+            "stepButton": [self.step],
+            "resetButton": [self.reset],
+            "learningRate": [self.learning_rate],
+            "activation": [self.activation],
             "regularization": [self.regularization],
-            "regularizationRate": [self.regularization_rate], "problem": [self.problem],
-            "dataset": list(self.datasets.values()), "percTrainData": [self.perc_train],
-            "noise": [self.noise], "batchSize": [self.batch_size],
+            "regularizationRate": [self.regularization_rate],
+            "problem": [self.problem],
+            "dataset": list(self.datasets.values()),
+            "percTrainData": [self.perc_train],
+            "noise": [self.noise],
+            "batchSize": [self.batch_size],
             "numHiddenLayers": [self.add_layer, self.remove_layer],
             "numNodes": [*self.add_neuron, *self.remove_neuron],
-            "regenerate": [self.regenerate], "features": list(self.features.values()),
+            "regenerate": [self.regenerate],
+            "features": list(self.features.values()),
             **{name: [w] for name, w in self.features.items()},
-            "optimizer": [self.optimizer], "dropout": [self.dropout],
-            "initializer": [self.initializer], "epochsPerFrame": [self.speed],
-            "palette": [self.palette], "editWeights": [self.edit_param, self.edit_value],
+            "optimizer": [self.optimizer],
+            "dropout": [self.dropout],
+            "initializer": [self.initializer],
+            "epochsPerFrame": [self.speed],
+            "palette": [self.palette],
+            "editWeights": [self.edit_param, self.edit_value],
             "addPoints": [self.add_class, self.add_x, self.add_y, self.add_point],
             "uploadCsv": [self.upload],
-        }  # fmt: skip
+        }
 
     # -------------------------------------------------------------- syncing
     @property
@@ -273,7 +390,7 @@ class Controls:
             for name, button in self.datasets.items():
                 button.visible = name in shown and "dataset" not in s.hidden
                 button.variant = "solid" if name == s.active_dataset else "outline"
-                button.button_type = "primary"
+                button.color = "primary"
                 button.icon = dataset_icon(name, s.palette)
             for name, toggle in self.features.items():
                 on = name in s.features

@@ -53,6 +53,7 @@ class Frame:
     epoch_html: str
     stats_html: str
     chart_mode: int = NO_CHART
+    confusion: np.ndarray | None = None  # (k, k) counts when due, else None
 
     def fields(self, number: int) -> dict[str, Any]:
         """The frame as flat fields (arrays are flattened float32)."""
@@ -73,6 +74,12 @@ class Frame:
             "epoch_html": self.epoch_html,
             "stats_html": self.stats_html,
             "chart_mode": int(self.chart_mode),
+            "cm": (
+                np.zeros(0, np.float32)
+                if self.confusion is None
+                else self.confusion.astype(np.float32).ravel()
+            ),
+            "cm_k": 0 if self.confusion is None else int(self.confusion.shape[0]),
         }
 
 
@@ -91,12 +98,16 @@ const text = (div, html) => {  // straight into the element: re-rendering a Div 
   if (el != null) { el.innerHTML = html; } else { div.change.emit(); }
 };
 const worker = typeof pyodideWorker !== "undefined" ? pyodideWorker : null;
+// window.pgFrames: frames received and painted (browser tests and benchmarks read it)
+const stats = window.pgFrames || (window.pgFrames = {received: 0, painted: 0, direct: 0});
 const ack = (frame) => requestAnimationFrame(() => {
+  stats.painted += 1;
   if (worker != null) { worker.postMessage({type: "pg-ack", frame: frame}); return; }
   const v = [frame];
   SEND_ACK
 });
 const unpack = (get, nd) => {
+  stats.received += 1;
   const n = nodes.data.key.length, nt = get("n_thumbs"), s = get("thumb_size"), S = s * s;
   const T = get("thumbs");
   if (nt === n) {
@@ -147,8 +158,51 @@ const unpack = (get, nd) => {
       if (full) { loss._pgStride = stride * 2; }
     }
   }
+  const k = get("cm_k");
+  if (k > 0) {
+    const cm = get("cm"), c = {t: [], p: [], n: [], frac: [], text: [], text_color: []};
+    for (let i = 0; i < k; i++) {
+      let row = 0;
+      for (let j = 0; j < k; j++) { row += cm[i * k + j]; }
+      for (let j = 0; j < k; j++) {
+        const v = cm[i * k + j], f = v / Math.max(row, 1);
+        c.t.push(i); c.p.push(j); c.n.push(v); c.frac.push(f);
+        c.text.push(String(v)); c.text_color.push(f > 0.6 ? "white" : "black");
+      }
+    }
+    put(confusion, {data: c});
+  }
   ack(get("frame"));
 };
+// Accessible names for the parts of Panel/Bokeh widgets that render without one (slider
+// handles, spin buttons, checkboxes, the file input). Widgets may re-render after a change,
+// so this runs after every frame sent through Bokeh (those follow each user action).
+const a11y = () => {
+  const name = (el, text) => {
+    if (el != null && text && !el.getAttribute("aria-label")) {
+      el.setAttribute("aria-label", text);
+    }
+  };
+  const visit = (root) => {
+    for (const host of root.querySelectorAll("[class*='pg-']")) {
+      const sr = host.shadowRoot;
+      if (sr == null) { continue; }
+      const title = sr.querySelector(".bk-slider-title, label");
+      const label = title ? title.textContent.split(":")[0].trim() : "";
+      for (const h of sr.querySelectorAll("[role=slider]")) { name(h, label); }
+      for (const b of sr.querySelectorAll(".bk-spin-btn-up")) { name(b, "Increase " + label); }
+      for (const b of sr.querySelectorAll(".bk-spin-btn-down")) { name(b, "Decrease " + label); }
+      const text = sr.querySelector(".bk-label");
+      for (const c of sr.querySelectorAll("input[type=checkbox]")) {
+        name(c, text ? text.textContent.trim() : label);
+      }
+      for (const f of sr.querySelectorAll("input[type=file]")) { name(f, "Upload a CSV file"); }
+    }
+    for (const el of root.querySelectorAll("*")) { if (el.shadowRoot) { visit(el.shadowRoot); } }
+  };
+  visit(document);
+};
+setTimeout(a11y, 0);
 // Bokeh arrays arrive as Bokeh ndarrays; keep their class for the direct path.
 const ND = d.thumbs[0].constructor;
 const one = (k) => d[k][0];
@@ -158,6 +212,7 @@ if (worker != null && !cb_obj._pgDirect) {
   worker.addEventListener("message", (event) => {
     const msg = event.data;
     if (msg != null && msg.type === "pg-frame") {
+      stats.direct += 1;
       unpack((k) => msg[k], (a, shape) => new ND(a, shape));
     }
   });
@@ -195,6 +250,7 @@ class FrameChannel:
         grads: ColumnDataSource,
         epoch_div: Div,
         stats_div: Div,
+        confusion: ColumnDataSource,
         n_grads: int,
         on_ack: Any = None,
     ) -> None:
@@ -207,14 +263,22 @@ class FrameChannel:
             "data",
             CustomJS(
                 args={
-                    "bridge": bridge.model, "nodes": nodes, "links": links, "heat": heat,
-                    "heat_classes": heat_classes, "loss": loss, "grads": grads,
-                    "epoch_div": epoch_div, "stats_div": stats_div, "n_grads": n_grads,
+                    "bridge": bridge.model,
+                    "nodes": nodes,
+                    "links": links,
+                    "heat": heat,
+                    "heat_classes": heat_classes,
+                    "loss": loss,
+                    "grads": grads,
+                    "epoch_div": epoch_div,
+                    "stats_div": stats_div,
+                    "n_grads": n_grads,
+                    "confusion": confusion,
                     "MAX": MAX_CHART_POINTS,
                 },
                 code=UNPACK_JS.replace("SEND_ACK", Bridge.send_js("ack")),
             ),
-        )  # fmt: skip
+        )
         self._listener: Any = None
         if _in_worker():
             self._listen()

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import panel as pn
 
-from ...state import MAX_HIDDEN_LAYERS
+from pyplayground.state import MAX_HIDDEN_LAYERS
+
 from .palette import PALETTES, heat_colors
 
 if TYPE_CHECKING:
@@ -51,12 +52,30 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
     )
     # a wrapping Row, not a FlexBox: FlexBox is a ReactiveHTML, which needs nh3 (no wasm wheel)
     top = pn.Row(
-        c.reset, c.play, c.step, c.epoch, c.learning_rate, c.activation, c.regularization,
-        c.regularization_rate, c.problem, c.optimizer, c.dropout, c.initializer, c.speed,
-        margin=(4, 8), css_classes=["pg-topbar"], sizing_mode="stretch_width",
-        styles={"background": "#f1f3f4", "border-radius": "6px", "padding": "4px 6px",
-                "flex-wrap": "wrap", "align-items": "flex-end"},
-    )  # fmt: skip
+        c.reset,
+        c.play,
+        c.step,
+        c.epoch,
+        c.learning_rate,
+        c.activation,
+        c.regularization,
+        c.regularization_rate,
+        c.problem,
+        c.optimizer,
+        c.dropout,
+        c.initializer,
+        c.speed,
+        margin=(4, 8),
+        css_classes=["pg-topbar"],
+        sizing_mode="stretch_width",
+        styles={
+            "background": "#f1f3f4",
+            "border-radius": "6px",
+            "padding": "4px 6px",
+            "flex-wrap": "wrap",
+            "align-items": "flex-end",
+        },
+    )
     texts = [
         title,
         note("Which dataset do you want to use?"),
@@ -69,45 +88,87 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
         ),
     ]
     export_box = pn.Card(
-        app.sharing.panel(), title="Export & share", collapsed=False, width=236,
-        margin=(6, 4), css_classes=["pg-export-card"],
-    )  # fmt: skip
+        app.sharing.panel(),
+        title="Export & share",
+        collapsed=False,
+        width=236,
+        margin=(6, 4),
+        css_classes=["pg-export-card"],
+    )
     app.export_box = export_box
     data_col = pn.Column(
-        heading("DATA"), texts[1], c.dataset_box, c.perc_train, c.noise, c.batch_size,
-        c.regenerate, heading("FEATURES"), texts[2], c.feature_box, heading("YOUR OWN DATA"),
-        texts[3], c.upload, c.upload_error, export_box, width=240, margin=(0, 4),
-    )  # fmt: skip
+        heading("DATA"),
+        texts[1],
+        c.dataset_box,
+        c.perc_train,
+        c.noise,
+        c.batch_size,
+        c.regenerate,
+        heading("FEATURES"),
+        texts[2],
+        c.feature_box,
+        heading("YOUR OWN DATA"),
+        texts[3],
+        c.upload,
+        c.upload_error,
+        export_box,
+        width=240,
+        margin=(0, 4),
+    )
     app.layer_spacers = [pn.Spacer(width=0, height=10, margin=0) for _ in range(MAX_HIDDEN_LAYERS)]
     app.layer_groups = [
         pn.Column(
             pn.Row(c.add_neuron[k], c.remove_neuron[k], margin=0, align="center"),
-            c.neuron_labels[k], width=64, margin=0, styles={"text-align": "center"},
-        )  # fmt: skip
+            c.neuron_labels[k],
+            width=64,
+            margin=0,
+            styles={"text-align": "center"},
+        )
         for k in range(MAX_HIDDEN_LAYERS)
     ]
     layer_row = pn.Row(
         *(w for pair in zip(app.layer_spacers, app.layer_groups, strict=True) for w in pair),
-        margin=0, height=48,
-    )  # fmt: skip
+        margin=0,
+        height=48,
+    )
     net_col = pn.Column(
         pn.Row(c.add_layer, c.remove_layer, c.layers_label, margin=(0, 0, 0, 170)),
-        layer_row, app.network_view, texts[4], pn.Row(c.edit_param, c.edit_value, margin=0),
-        pn.Tabs(("Gradient flow", app.grad_flow), ("Confusion matrix", app.confusion),
-                margin=(6, 8), css_classes=["pg-tabs"]),
-        width=620, margin=(0, 4),
-    )  # fmt: skip
+        layer_row,
+        app.network_view,
+        texts[4],
+        pn.Row(c.edit_param, c.edit_value, margin=0),
+        pn.Tabs(
+            ("Gradient flow", app.grad_flow),
+            ("Confusion matrix", app.confusion),
+            margin=(6, 8),
+            css_classes=["pg-tabs"],
+        ),
+        width=620,
+        margin=(0, 4),
+    )
     out_col = pn.Column(
-        heading("OUTPUT"), c.stats, app.loss_chart, app.heatmap, app.legend,
-        pn.Row(c.show_test, c.discretize, margin=0), c.add_class,
-        pn.Row(c.add_x, c.add_y, c.add_point, margin=0), c.palette, width=340, margin=(0, 4),
-    )  # fmt: skip
+        heading("OUTPUT"),
+        c.stats,
+        app.loss_chart,
+        app.heatmap,
+        app.legend,
+        pn.Row(c.show_test, c.discretize, margin=0),
+        c.add_class,
+        pn.Row(c.add_x, c.add_y, c.add_point, margin=0),
+        c.palette,
+        width=340,
+        margin=(0, 4),
+    )
     app.text_panes = texts
     return pn.Column(
-        title, pn.Row(c.notices, c.dismiss, margin=0), top,
+        title,
+        pn.Row(c.notices, c.dismiss, margin=0),
+        top,
         pn.Row(data_col, net_col, out_col, margin=0),
-        stylesheets=[PAGE_CSS], css_classes=["pg-app"], margin=0,
-    )  # fmt: skip
+        stylesheets=[PAGE_CSS],
+        css_classes=["pg-app"],
+        margin=0,
+    )
 
 
 __all__ = ["build_layout", "heading", "legend_html", "note"]

@@ -32,8 +32,9 @@ from bokeh.models import (
 )
 from bokeh.plotting import figure
 
-from ...engine import Network
-from ...features import FEATURES
+from pyplayground.engine import Network
+from pyplayground.features import FEATURES
+
 from .bridge import Bridge
 from .geometry import BIAS, HEIGHT, NODE, WIDTH, Geometry, link_width
 from .palette import PALETTES, heat_colors, line_colors
@@ -114,31 +115,66 @@ class NetworkView(pn.viewable.Viewer):
         fig.grid.visible = False
         lm = self.line_mapper
         links_r = fig.multi_line(
-            "xs", "ys", source=self.links, line_width="width", line_alpha=0.85,
+            "xs",
+            "ys",
+            source=self.links,
+            line_width="width",
+            line_alpha=0.85,
             line_color={"field": "w", "transform": lm},
-        )  # fmt: skip
+        )
         hit_r = fig.multi_line(
-            "xs", "ys", source=self.links, line_width=10, line_alpha=0.0,
-            hover_line_alpha=0.25, hover_line_color="#444444",
-        )  # fmt: skip
+            "xs",
+            "ys",
+            source=self.links,
+            line_width=10,
+            line_alpha=0.0,
+            hover_line_alpha=0.25,
+            hover_line_color="#444444",
+        )
         fig.image(
-            image="img", x="x", y="y", dw=NODE, dh=NODE, source=self.nodes,
+            image="img",
+            x="x",
+            y="y",
+            dw=NODE,
+            dh=NODE,
+            source=self.nodes,
             color_mapper=self.heat_mapper,
-        )  # fmt: skip
+        )
         node_r = fig.rect(
-            "cx", "cy", width=NODE, height=NODE, source=self.nodes, fill_alpha=0.0,
-            line_color="#9aa0a6", line_width=1, hover_line_color="#202124", hover_line_width=2.5,
+            "cx",
+            "cy",
+            width=NODE,
+            height=NODE,
+            source=self.nodes,
+            fill_alpha=0.0,
+            line_color="#9aa0a6",
+            line_width=1,
+            hover_line_color="#202124",
+            hover_line_width=2.5,
             hover_fill_alpha=0.0,
-        )  # fmt: skip
+        )
         bias_r = fig.rect(
-            "bx", "by", width=BIAS, height=BIAS, source=self.nodes, view=self._bias_view,
-            fill_color={"field": "bias", "transform": lm}, line_color="#5f6368",
-            hover_line_color="#202124", hover_line_width=2,
-        )  # fmt: skip
+            "bx",
+            "by",
+            width=BIAS,
+            height=BIAS,
+            source=self.nodes,
+            view=self._bias_view,
+            fill_color={"field": "bias", "transform": lm},
+            line_color="#5f6368",
+            hover_line_color="#202124",
+            hover_line_width=2,
+        )
         fig.text(
-            "x", "y", text="text", source=self.labels, text_align="align",
-            text_baseline="middle", text_font_size="13px", text_color="#3c4043",
-        )  # fmt: skip
+            "x",
+            "y",
+            text="text",
+            source=self.labels,
+            text_align="align",
+            text_baseline="middle",
+            text_font_size="13px",
+            text_color="#3c4043",
+        )
         links_r.nonselection_glyph = None
         hover_node = HoverTool(
             renderers=[node_r],
@@ -291,5 +327,6 @@ class NetworkView(pn.viewable.Viewer):
 
     def __panel__(self) -> pn.pane.Bokeh:
         return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-network"])
+
 
 __all__ = ["THUMB", "NetworkView", "node_key", "split_key", "thumbnails"]

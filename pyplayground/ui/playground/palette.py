@@ -60,7 +60,7 @@ def hex_to_rgb(color: str) -> np.ndarray:
 
 def rgb_to_hex(rgb: np.ndarray) -> str:
     """Float/int [r, g, b] in 0..255 -> ``"#rrggbb"``."""
-    r, g, b = (int(round(min(max(v, 0.0), 255.0))) for v in rgb)
+    r, g, b = (round(min(max(float(v), 0.0), 255.0)) for v in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -119,7 +119,7 @@ def rgba_image(values: np.ndarray, colors: list[str], low: float, high: float) -
     idx = np.floor((np.asarray(values, dtype=np.float64) - low) / (high - low) * n)
     idx = np.clip(np.nan_to_num(idx, nan=n // 2), 0, n - 1).astype(np.intp)
     rgb = table[idx]
-    alpha = np.full(rgb.shape[:-1] + (1,), 255, dtype=np.uint8)
+    alpha = np.full((*rgb.shape[:-1], 1), 255, dtype=np.uint8)
     return np.concatenate([rgb, alpha], axis=-1)
 
 

@@ -31,6 +31,15 @@ MAX_POINTS = 500
 GRAD_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#666666")
 
 
+def swatch(color: str) -> str:
+    """A small line sample for legends (a box, not a coloured character, so text contrast
+    rules do not apply to it)."""
+    return (
+        f'<span aria-hidden="true" style="display:inline-block;width:14px;height:3px;'
+        f'background:{color};vertical-align:middle"></span>'
+    )
+
+
 class Decimator:
     """Keeps a time series under ``2 * max_points`` points by halving it when full."""
 
@@ -80,6 +89,10 @@ def _small_figure(**kw: object) -> figure:
     fig.grid.grid_line_color = "#f1f3f4"
     fig.axis.major_label_text_font_size = "10px"
     fig.axis.axis_line_color = "#dadce0"
+    # auto-ranges follow the data on the page; syncing every change back would cost the
+    # Pyodide worker a patch per frame
+    fig.x_range.syncable = False
+    fig.y_range.syncable = False
     return fig
 
 
@@ -99,8 +112,8 @@ class HeatmapPlot(pn.viewable.Viewer):
         empty = np.zeros((2, 2), dtype=np.float32)
         self.heat = ColumnDataSource({"img": [empty]}, name="pg-heat")
         self.classes = ColumnDataSource({"img": [empty]}, name="pg-heat-classes")
-        self.train = ColumnDataSource({"x": [], "y": [], "color": []})
-        self.test = ColumnDataSource({"x": [], "y": [], "color": []})
+        self.train = ColumnDataSource({"x": [], "y": [], "color": []}, name="pg-train")
+        self.test = ColumnDataSource({"x": [], "y": [], "color": []}, name="pg-test")
         self.n_classes = 0
         self.figure = self._make_figure()
 
@@ -119,21 +132,46 @@ class HeatmapPlot(pn.viewable.Viewer):
         for axis in (fig.xaxis, fig.yaxis):
             axis.ticker = BasicTicker(desired_num_ticks=7)
         self._heat_r = fig.image(
-            image="img", x=-e, y=-e, dw=2 * e, dh=2 * e, source=self.heat,
-            color_mapper=self.heat_mapper, global_alpha=0.85,
-        )  # fmt: skip
+            image="img",
+            x=-e,
+            y=-e,
+            dw=2 * e,
+            dh=2 * e,
+            source=self.heat,
+            color_mapper=self.heat_mapper,
+            global_alpha=0.85,
+        )
         self._class_r = fig.image(
-            image="img", x=-e, y=-e, dw=2 * e, dh=2 * e, source=self.classes,
-            color_mapper=self.class_mapper, global_alpha=0.85, visible=False,
-        )  # fmt: skip
+            image="img",
+            x=-e,
+            y=-e,
+            dw=2 * e,
+            dh=2 * e,
+            source=self.classes,
+            color_mapper=self.class_mapper,
+            global_alpha=0.85,
+            visible=False,
+        )
         fig.scatter(
-            "x", "y", source=self.train, size=6, fill_color="color", line_color="white",
+            "x",
+            "y",
+            source=self.train,
+            size=6,
+            fill_color="color",
+            line_color="white",
             line_width=1,
-        )  # fmt: skip
+        )
         self._test_r = fig.scatter(
-            "x", "y", source=self.test, size=6, fill_color="color", line_color="black",
-            line_alpha=0.6, line_width=1, visible=self.show_test,
-        )  # fmt: skip
+            "x",
+            "y",
+            source=self.test,
+            size=6,
+            fill_color="color",
+            line_color="black",
+            line_alpha=0.6,
+            line_width=1,
+            visible=self.show_test,
+        )
         fig.js_on_event(
             "tap",
             self.bridge.callback("tap", "return [cb_obj.x, cb_obj.y, 0];"),
@@ -151,8 +189,13 @@ class HeatmapPlot(pn.viewable.Viewer):
         self.heat_mapper.palette = heat_colors(pal)
         self.class_mapper.palette = class_colors(pal, max(self.n_classes, 1))
 
-    def set_points(self, train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],
-                   problem: str, n_classes: int) -> None:  # fmt: skip
+    def set_points(
+        self,
+        train: tuple[np.ndarray, np.ndarray],
+        test: tuple[np.ndarray, np.ndarray],
+        problem: str,
+        n_classes: int,
+    ) -> None:
         """Show new data (after a data change, an added point or a palette change)."""
         self.n_classes = n_classes if problem == "multiclass" else 0
         if self.n_classes:
@@ -257,8 +300,9 @@ class GradientFlow(pn.viewable.Viewer):
         assert isinstance(fig.y_scale, LogScale)
         fig.xaxis.ticker = BasicTicker(desired_num_ticks=4)
         self._lines = [
-            fig.line("epoch", f"g{k}", source=self.source, line_color=GRAD_COLORS[k],
-                     line_width=1.5)  # fmt: skip
+            fig.line(
+                "epoch", f"g{k}", source=self.source, line_color=GRAD_COLORS[k], line_width=1.5
+            )
             for k in range(self.n_layers)
         ]
         self.figure = fig
@@ -270,7 +314,7 @@ class GradientFlow(pn.viewable.Viewer):
         for k, line in enumerate(self._lines):
             line.visible = k < n_layers
         items = "".join(
-            f'<span style="color:{GRAD_COLORS[k]};margin-right:10px">▬ layer {k + 1}</span>'
+            f'<span style="margin-right:10px">{swatch(GRAD_COLORS[k])} layer {k + 1}</span>'
             for k in range(min(n_layers, self.n_layers))
         )
         self.legend.object = (
@@ -301,8 +345,12 @@ class GradientFlow(pn.viewable.Viewer):
             self.source.stream(point)
 
     def __panel__(self) -> pn.Column:
-        return pn.Column(self.legend, pn.pane.Bokeh(self.figure, margin=0),
-                         margin=0, css_classes=["pg-gradient-flow"])  # fmt: skip
+        return pn.Column(
+            self.legend,
+            pn.pane.Bokeh(self.figure, margin=0),
+            margin=0,
+            css_classes=["pg-gradient-flow"],
+        )
 
 
 class ConfusionMatrix(pn.viewable.Viewer):
@@ -314,33 +362,69 @@ class ConfusionMatrix(pn.viewable.Viewer):
             {"t": [], "p": [], "n": [], "frac": [], "text": [], "text_color": []}
         )
         self.mapper = LinearColorMapper(
-            palette=[f"#{255 - int(200 * t):02x}{255 - int(140 * t):02x}ff"
-                     for t in np.linspace(0, 1, 32)],
-            low=0, high=1,
-        )  # fmt: skip
+            palette=[
+                f"#{255 - int(200 * t):02x}{255 - int(140 * t):02x}ff"
+                for t in np.linspace(0, 1, 32)
+            ],
+            low=0,
+            high=1,
+        )
         fig = _small_figure(
-            frame_width=150, frame_height=150, x_range=Range1d(-0.5, 1.5),
-            y_range=Range1d(1.5, -0.5), name="pg-confusion-figure",
-        )  # fmt: skip
+            frame_width=150,
+            frame_height=150,
+            x_range=Range1d(-0.5, 1.5),
+            y_range=Range1d(1.5, -0.5),
+            name="pg-confusion-figure",
+        )
+        self._k = -1
         fig.grid.visible = False
         fig.xaxis.axis_label = "predicted"
         fig.yaxis.axis_label = "true"
         fig.axis.axis_label_text_font_size = "10px"
         fig.axis.axis_label_text_font_style = "normal"
-        fig.rect("p", "t", 1, 1, source=self.source, line_color="white",
-                 fill_color={"field": "frac", "transform": self.mapper})  # fmt: skip
-        fig.text("p", "t", text="text", source=self.source, text_align="center",
-                 text_baseline="middle", text_font_size="11px", text_color="text_color")  # fmt: skip
+        fig.rect(
+            "p",
+            "t",
+            1,
+            1,
+            source=self.source,
+            line_color="white",
+            fill_color={"field": "frac", "transform": self.mapper},
+        )
+        fig.text(
+            "p",
+            "t",
+            text="text",
+            source=self.source,
+            text_align="center",
+            text_baseline="middle",
+            text_font_size="11px",
+            text_color="text_color",
+        )
         self.figure = fig
 
-    def update(self, cm: np.ndarray | None, labels: Sequence[str] = ()) -> None:
-        """Show a matrix (None: not a classification problem)."""
+    def set_classes(self, k: int, labels: Sequence[str] = ()) -> None:
+        """Lay the axes out for ``k`` classes (0: no matrix, e.g. regression)."""
+        if k == self._k:
+            return
+        self._k = k
+        self.figure.x_range.end = max(k, 1) - 0.5
+        self.figure.y_range.start = max(k, 1) - 0.5
+        ticks = list(range(k))
+        names = list(labels) or [str(i) for i in ticks]
+        for axis in (self.figure.xaxis, self.figure.yaxis):
+            axis.ticker = ticks
+            axis.major_label_overrides = {i: str(n) for i, n in zip(ticks, names, strict=False)}
+        if not k:
+            self.source.data = {c: [] for c in self.source.data}
+
+    def update(self, cm: np.ndarray | None) -> None:
+        """Show counts (None: no matrix); the page does the same from frame messages."""
         if cm is None:
-            self.source.data = {k: [] for k in self.source.data}
+            self.source.data = {c: [] for c in self.source.data}
             return
         k = cm.shape[0]
-        rows = cm.sum(axis=1, keepdims=True)
-        frac = cm / np.maximum(rows, 1)
+        frac = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
         t, p = np.indices((k, k))
         self.source.data = {
             "t": t.ravel().tolist(),
@@ -350,14 +434,6 @@ class ConfusionMatrix(pn.viewable.Viewer):
             "text": [str(int(v)) for v in cm.ravel()],
             "text_color": ["white" if f > 0.6 else "black" for f in frac.ravel()],
         }
-        if self.figure.x_range.end != k - 0.5:
-            self.figure.x_range.end = k - 0.5
-            self.figure.y_range.start = k - 0.5
-            ticks = list(range(k))
-            names = dict(zip(ticks, labels or [str(i) for i in ticks], strict=False))
-            for axis in (self.figure.xaxis, self.figure.yaxis):
-                axis.ticker = ticks
-                axis.major_label_overrides = {int(i): str(n) for i, n in names.items()}
 
     def __panel__(self) -> pn.pane.Bokeh:
         return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-confusion"])

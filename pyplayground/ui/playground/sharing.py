@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 import panel as pn
 
-from ... import model_io
-from ...export import export_python
-from ...lessons import lesson_block
-from ...playground import Playground
-from ...state import PlaygroundState
+from pyplayground import model_io
+from pyplayground.export import export_python
+from pyplayground.lessons import lesson_block
+from pyplayground.playground import Playground
+from pyplayground.state import PlaygroundState
+
 from .palette import PALETTES, class_colors, encode_classes, heat_colors, hex_to_rgb, rgba_image
 from .png import encode_png, upscale
 
@@ -67,31 +68,55 @@ class Sharing:
         self._get_pg = get_pg
         kw: dict[str, Any] = {"width": 230, "margin": (2, 8), "embed": False}
         self.model = pn.widgets.FileDownload(
-            callback=self._model_json, filename="model.json", label="Download model (JSON)",
-            css_classes=["pg-download-model"], button_type="default", **kw,
-        )  # fmt: skip
+            callback=self._model_json,
+            filename="model.json",
+            label="Download model (JSON)",
+            css_classes=["pg-download-model"],
+            color="default",
+            **kw,
+        )
         self.code = pn.widgets.FileDownload(
-            callback=self._python, filename="model.py", label="Download NumPy code",
-            css_classes=["pg-download-code"], button_type="default", **kw,
-        )  # fmt: skip
+            callback=self._python,
+            filename="model.py",
+            label="Download NumPy code",
+            css_classes=["pg-download-code"],
+            color="default",
+            **kw,
+        )
         self.png = pn.widgets.FileDownload(
-            callback=self._png, filename="boundary.png", label="Download PNG of the output",
-            css_classes=["pg-download-png"], button_type="default", **kw,
-        )  # fmt: skip
+            callback=self._png,
+            filename="boundary.png",
+            label="Download PNG of the output",
+            css_classes=["pg-download-png"],
+            color="default",
+            **kw,
+        )
         self.lesson_text = pn.widgets.TextAreaInput(
-            name="Lesson block", value="", height=110, width=230, margin=(2, 8),
+            label="Lesson block",
+            value="",
+            height=110,
+            width=230,
+            margin=(2, 8),
             css_classes=["pg-lesson-text"],
-        )  # fmt: skip
-        self.copy_link = pn.widgets.Button(name="Copy link", width=112, margin=(2, 4, 2, 8),
-                                           css_classes=["pg-copy-link"])  # fmt: skip
+        )
+        self.copy_link = pn.widgets.Button(
+            label="Copy link", width=112, margin=(2, 4, 2, 8), css_classes=["pg-copy-link"]
+        )
         self.copy_link.js_on_click(code=_COPY_JS % ("window.location.href", "Link copied"))
-        self.copy_lesson = pn.widgets.Button(name="Copy as lesson block", width=150,
-                                             margin=(2, 8), css_classes=["pg-copy-lesson"])  # fmt: skip
+        self.copy_lesson = pn.widgets.Button(
+            label="Copy as lesson block", width=150, margin=(2, 8), css_classes=["pg-copy-lesson"]
+        )
         self.copy_lesson.js_on_click(
             args={"src": self.lesson_text}, code=_COPY_JS % ("src.value", "Lesson block copied")
         )
-        self.widgets = [self.model, self.code, self.png, self.copy_link, self.copy_lesson,
-                        self.lesson_text]  # fmt: skip
+        self.widgets = [
+            self.model,
+            self.code,
+            self.png,
+            self.copy_link,
+            self.copy_lesson,
+            self.lesson_text,
+        ]
 
     def update(self, state: PlaygroundState) -> None:
         """Refresh the lesson block text for a new state."""
@@ -104,8 +129,9 @@ class Sharing:
         pg = self._get_pg()
         s = pg.state
         training = {"hash": s.to_hash(), "epoch": pg.last.epoch}
-        return io.StringIO(model_io.dumps(pg.network, s.features or ("x",), training=training,
-                                          indent=1))  # fmt: skip
+        return io.StringIO(
+            model_io.dumps(pg.network, s.features or ("x",), training=training, indent=1)
+        )
 
     def _python(self) -> io.StringIO:
         pg = self._get_pg()
@@ -117,9 +143,15 @@ class Sharing:
     def panel(self) -> pn.Column:
         """The widgets as one column."""
         return pn.Column(
-            self.model, self.code, self.png, pn.Row(self.copy_link, margin=0),
-            self.copy_lesson, self.lesson_text, margin=0, css_classes=["pg-export"],
-        )  # fmt: skip
+            self.model,
+            self.code,
+            self.png,
+            pn.Row(self.copy_link, margin=0),
+            self.copy_lesson,
+            self.lesson_text,
+            margin=0,
+            css_classes=["pg-export"],
+        )
 
 
 __all__ = ["Sharing", "boundary_png"]

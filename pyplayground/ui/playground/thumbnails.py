@@ -6,9 +6,10 @@ import functools
 
 import numpy as np
 
-from ...datasets import DATASETS, make_dataset
-from ...features import feature_grid
-from .palette import PALETTES, hex_to_rgb, heat_colors, rgba_image
+from pyplayground.datasets import DATASETS, make_dataset
+from pyplayground.features import feature_grid
+
+from .palette import PALETTES, heat_colors, hex_to_rgb, rgba_image
 from .png import svg_image, upscale
 
 THUMB_PX = 40
@@ -44,8 +45,13 @@ def feature_image(name: str, palette: str = "default") -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def dataset_icon(name: str, palette: str = "default") -> str:
-    """SVG icon of a dataset thumbnail."""
-    return svg_image(dataset_image(name, palette), THUMB_PX)
+    """SVG icon of a dataset thumbnail (a blank one if the generator fails)."""
+    try:
+        img = dataset_image(name, palette)
+    except Exception as exc:  # keep the page usable; the error shows when it is chosen
+        print(f"pyplayground: no thumbnail for dataset {name!r}: {exc!r}")
+        img = np.full((50, 50, 4), 235, dtype=np.uint8)
+    return svg_image(img, THUMB_PX)
 
 
 @functools.lru_cache(maxsize=64)

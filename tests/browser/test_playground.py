@@ -1,0 +1,261 @@
+"""The full playground page (``playground_full.html``) on the built site, in Chromium.
+
+Every test runs on the static site in headless Chromium with the harness' network guard
+(any request off 127.0.0.1, console error or page error fails the test).  The speed test
+records what it measured in ``test-results/playground_speed.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from pgbrowser import REPO, record
+
+from pyplayground.ui.playground.geometry import HEIGHT, Geometry
+
+pytestmark = pytest.mark.browser
+PAGE = "playground_full.html"
+AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+FRAMES_JS = "() => window.pgFrames ? window.pgFrames.painted : 0"
+DIRECT_JS = "() => window.pgFrames ? window.pgFrames.direct : 0"
+
+
+def epoch(app) -> int:
+    return app.number("pg-epoch")
+
+
+def wait_epoch(app, predicate, timeout_s: float = 60.0) -> int:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = epoch(app)
+        if predicate(value):
+            return value
+        assert time.monotonic() < deadline, f"the epoch counter stayed at {value}"
+        app.page.wait_for_timeout(100)
+
+
+def source_js(name: str, expr: str) -> str:
+    """A JS function evaluating ``expr`` with ``m`` = the model called ``name``."""
+    return f"() => (m => {expr})(pyodideWorker.jsdoc.get_model_by_name('{name}'))"
+
+
+# a checksum of the big heatmap's image, as the page holds it
+HEAT_SUM = source_js(
+    "pg-heat",
+    "{ const a = m.data.img[0]; let s = 0;"
+    " for (let i = 0; i < a.length; i++) { s += a[i] * (i % 7 + 1); } return s; }",
+)
+
+
+def heat_sum(app) -> float:
+    return app.page.evaluate(HEAT_SUM)
+
+
+def network_point(app, layer: int, row: int, sizes: tuple[int, ...]) -> tuple[float, float]:
+    """Page coordinates of a neuron's centre in the network diagram."""
+    figure = app.page.locator(".pg-network-figure").first
+    figure.scroll_into_view_if_needed()
+    box = figure.bounding_box()
+    geo = Geometry(sizes)
+    return box["x"] + geo.column_x(layer), box["y"] + HEIGHT - geo.row_y(row)
+
+
+def open_playground(app, hash_text: str = "") -> None:
+    app.open(PAGE + (f"#{hash_text}" if hash_text else ""))
+    # the first frame has been painted: the page and the worker are in step
+    app.wait_until("() => window.pgFrames && window.pgFrames.painted > 0")
+
+
+# ------------------------------------------------------------------ behaviour
+
+
+def test_plays_pauses_and_steps(app) -> None:
+    open_playground(app)
+    assert epoch(app) == 0
+    before = heat_sum(app)
+    app.click("pg-play")
+    wait_epoch(app, lambda e: e >= 20)
+    app.click("pg-play")
+    paused = wait_epoch(app, lambda e: e > 0)
+    app.page.wait_for_timeout(500)
+    stopped = epoch(app)
+    app.page.wait_for_timeout(700)
+    assert epoch(app) == stopped >= paused  # really paused
+    assert heat_sum(app) != before
+    assert float(app.text("pg-train-loss")) < 0.5
+    assert app.page.evaluate(DIRECT_JS) > 0  # animation frames bypassed Bokeh
+    app.click("pg-step")
+    wait_epoch(app, lambda e: e == stopped + 1)
+    app.click("pg-reset")
+    wait_epoch(app, lambda e: e == 0)
+
+
+def test_url_hash_in_and_out(app) -> None:
+    open_playground(
+        app, "activation=relu&networkShape=3&learningRate=0.1&seed=0.777&noise_lock=true"
+    )
+    select = app.page.locator(".pg-activation select").first
+    deadline = time.monotonic() + 30
+    while select.input_value() != "ReLU":
+        assert time.monotonic() < deadline, "the URL hash was not applied"
+        app.page.wait_for_timeout(100)
+    assert app.page.locator(".pg-learning-rate select").first.input_value() == "0.1"
+    assert app.page.locator(".pg-noise").first.evaluate(
+        "(el) => !!el.shadowRoot.querySelector('[disabled]')"
+    )
+    app.click("pg-add-layer")
+    app.page.wait_for_function("() => location.hash.includes('networkShape=3,2')")
+    assert "seed=0.777" in app.page.url and "noise_lock=true" in app.page.url
+
+
+def test_hostile_hash_is_reported_once(app) -> None:
+    open_playground(app, "learningRate=abc&networkShape=99,-1&dataset=%3Cimg%20src=x%3E&x=0")
+    notices = app.page.locator(".pg-notices").first
+    notices.wait_for(state="visible", timeout=30_000)
+    assert "learningRate" in app.text("pg-notices")
+    app.click("pg-play")
+    wait_epoch(app, lambda e: e >= 5)
+    app.click("pg-play")
+    app.click("pg-dismiss")
+    notices.wait_for(state="hidden")
+
+
+def test_hover_shows_a_neuron_and_click_edits_a_weight(app) -> None:
+    open_playground(app)
+    out = heat_sum(app)
+    x, y = network_point(app, 1, 0, (2, 4, 2, 1))
+    app.page.mouse.move(x, y)
+    app.page.wait_for_function(f"() => ({HEAT_SUM})() !== {out}")
+    app.page.mouse.move(x, y - 600)  # leave the figure: back to the output
+    app.page.wait_for_function(f"() => ({HEAT_SUM})() === {out}")
+    # click the middle of the link X1 -> H1.1, then type a new weight
+    geo = Geometry((2, 4, 2, 1))
+    xs, ys, _ = geo.links(1)
+    fx, fy = network_point(app, 0, 0, (2, 4, 2, 1))
+    dx, dy = xs[0][7] - geo.column_x(0), HEIGHT - ys[0][7] - (HEIGHT - geo.row_y(0))
+    app.page.mouse.click(fx + dx, fy + dy)
+    param = app.page.locator(".pg-edit-param select").first
+    deadline = time.monotonic() + 30
+    while not param.input_value().startswith("weight X₁ → H1.1"):
+        assert time.monotonic() < deadline, f"the editor shows {param.input_value()!r}"
+        app.page.wait_for_timeout(100)
+    value = app.page.locator(".pg-edit-value input").first
+    value.fill("2.5")
+    value.press("Enter")
+    app.page.wait_for_function(source_js("pg-links", "Math.abs(m.data.w[0] - 2.5) < 1e-6"))
+
+
+def test_click_on_the_plot_adds_a_point(app) -> None:
+    open_playground(app)
+    n = app.column_length("pg-train", "x")
+    app.select("pg-add-class", "Class +1 (positive)")
+    plot = app.page.locator(".pg-heatmap-figure").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    app.page.wait_for_timeout(300)
+    app.page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    app.page.wait_for_function(source_js("pg-train", f"m.data.x.length === {n + 1}"))
+
+
+def test_problem_types_and_class_colours(app) -> None:
+    open_playground(app)
+    app.select("pg-problem", "Multi-class")
+    app.page.wait_for_function(source_js("pg-heat-classes", "m.data.img[0].length === 10000"))
+    app.click("pg-play")
+    wait_epoch(app, lambda e: e >= 5)
+    app.click("pg-play")
+    app.select("pg-problem", "Regression")
+    app.page.locator(".pg-dataset-reg-gauss").first.wait_for(state="visible")
+    app.click("pg-dataset-reg-gauss")
+    app.page.wait_for_function("() => location.hash.includes('regDataset=reg-gauss')")
+    assert "%" not in app.text("pg-stats-box")  # no accuracy for regression
+
+
+def test_keyboard_alone_can_train(app) -> None:
+    open_playground(app)
+    rate = app.page.locator(".pg-learning-rate select").first
+    rate.focus()
+    app.page.keyboard.press("ArrowDown")
+    app.page.wait_for_function("() => location.hash.includes('learningRate=0.1&')")
+    play = app.page.locator(".pg-play button").first
+    play.focus()
+    app.page.keyboard.press("Enter")
+    wait_epoch(app, lambda e: e >= 3)
+    app.page.keyboard.press("Enter")
+    feature = app.page.locator(".pg-feature-xSquared button").first
+    feature.focus()
+    app.page.keyboard.press("Space")
+    app.page.wait_for_function("() => location.hash.includes('xSquared=true')")
+
+
+def test_copy_link_and_downloads(app) -> None:
+    open_playground(app, "seed=0.4242")
+    app.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    app.page.wait_for_function("() => location.hash.includes('seed=0.4242')")
+    app.click("pg-copy-link")
+    copied = app.page.evaluate("navigator.clipboard.readText()")
+    assert copied == app.page.url
+    with app.page.expect_download() as info:
+        app.click("pg-download-model")
+    model = json.loads(Path(info.value.path()).read_text())
+    assert model["format"].startswith("pyplayground-model")
+    with app.page.expect_download() as info:
+        app.click("pg-download-png")
+    assert Path(info.value.path()).read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_serious_accessibility_violations(app) -> None:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not found at {AXE} (npm install --prefix .cache/npm axe-core)")
+    open_playground(app)
+    app.page.add_script_tag(path=str(AXE))
+    result = app.page.evaluate(
+        "async () => { const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
+    )
+    record("playground_axe", {"violations": result})
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps(serious, indent=1)
+
+
+# ------------------------------------------------------------------ speed
+
+
+def measure(app, seconds: float) -> dict[str, float]:
+    f0, e0, t0 = app.page.evaluate(FRAMES_JS), epoch(app), time.monotonic()
+    app.page.wait_for_timeout(seconds * 1000)
+    f1, e1, t1 = app.page.evaluate(FRAMES_JS), epoch(app), time.monotonic()
+    return {
+        "frames_per_s": round((f1 - f0) / (t1 - t0), 1),
+        "epochs_per_s": round((e1 - e0) / (t1 - t0), 1),
+    }
+
+
+@pytest.mark.slow
+def test_speed(app) -> None:
+    largest = "networkShape=8,8,8,8,8,8&" + "&".join(
+        f"{f}=true" for f in ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
+    )
+    results: dict[str, dict[str, float]] = {}
+    for name, hash_text, speed in (
+        ("default net, 1 epoch/frame", "", "1"),
+        ("default net, 100 epochs/frame", "", "100"),
+        ("largest net (7 inputs, 6x8), 1 epoch/frame", largest, "1"),
+    ):
+        open_playground(app, hash_text)
+        if hash_text:
+            app.page.wait_for_function("() => location.hash.includes('sinY=true')")
+            app.page.wait_for_timeout(1000)
+        app.select("pg-speed", speed)
+        app.click("pg-play")
+        app.page.wait_for_timeout(3000)  # warm-up: wasm tier-up, caches
+        results[name] = measure(app, 10)
+        app.click("pg-play")
+    record("playground_speed", results)
+    print(json.dumps(results, indent=1))
+    for r in results.values():
+        assert r["frames_per_s"] > 2 and r["epochs_per_s"] > 2
