@@ -35,6 +35,7 @@ from .bridge import Bridge
 #: chart_mode values
 NO_CHART, ADD_POINT, RESET_CHART = 0, 1, 2
 MAX_CHART_POINTS = 1000
+GRAD_EVERY = 4  # the gradient-flow chart gets every 4th chart point
 
 
 @dataclass(slots=True)
@@ -154,7 +155,10 @@ const unpack = (get, nd) => {
       loss._pgLast = e;
       const full = loss.data.epoch.length + 1 >= MAX;
       append(loss, lossPoint, full ? 2 : 1);
-      append(grads, gradPoint, full ? 2 : 1);
+      // the gradient chart takes every GRAD_EVERY-th point: one figure fewer to repaint
+      // on most frames (each Bokeh figure repaint costs the page several ms)
+      grads._pgSkip = ((grads._pgSkip || 0) + 1) % GRAD_EVERY;
+      if (grads._pgSkip === 0 || full) { append(grads, gradPoint, full ? 2 : 1); }
       if (full) { loss._pgStride = stride * 2; }
     }
   }
@@ -274,7 +278,7 @@ class FrameChannel:
                     "stats_div": stats_div,
                     "n_grads": n_grads,
                     "confusion": confusion,
-                    "MAX": MAX_CHART_POINTS,
+                    "MAX": MAX_CHART_POINTS, "GRAD_EVERY": GRAD_EVERY,
                 },
                 code=UNPACK_JS.replace("SEND_ACK", Bridge.send_js("ack")),
             ),

@@ -21,6 +21,7 @@ LEFT: Final = 56  # room for the input labels
 RIGHT: Final = 34  # room for the output labels
 BIAS: Final = 10  # bias square side
 CURVE_POINTS: Final = 14
+CELL: Final = 2  # px per heatmap cell: every neuron's thumbnail is drawn in one mosaic image
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,9 @@ class Geometry:
         return (WIDTH - LEFT - RIGHT - NODE) / max(self.n_columns - 1, 1)
 
     def column_x(self, layer: int) -> float:
-        """Centre x of a layer's column."""
-        return LEFT + NODE / 2 + layer * self.spacing
+        """Centre x of a layer's column (left edges on the mosaic's CELL grid)."""
+        left = LEFT + layer * self.spacing
+        return CELL * round(left / CELL) + NODE / 2
 
     @staticmethod
     def row_y(row: int) -> float:
@@ -80,4 +82,4 @@ def link_width(w: np.ndarray) -> np.ndarray:
     return 1.0 + 9.0 * np.minimum(np.abs(w), 5.0) / 5.0
 
 
-__all__ = ["BIAS", "HEIGHT", "NODE", "PITCH", "WIDTH", "Geometry", "link_width"]
+__all__ = ["BIAS", "CELL", "HEIGHT", "NODE", "PITCH", "WIDTH", "Geometry", "link_width"]
