@@ -49,8 +49,15 @@ from .fetch import (
     fetch_all,
 )
 from .pack import write_pack
-from .pages import app_link, lessons_in, render_index
-from .urls import check_site
+from .pages import (
+    JSON_SCHEMA_DIALECT,
+    LessonInfo,
+    app_link,
+    lessons_in,
+    render_index,
+    write_lesson_pages,
+)
+from .urls import VENDOR_URLS, check_site
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_PACKAGES = "/lib/python3.12/site-packages"
@@ -71,6 +78,12 @@ PANEL_DIST_ALWAYS = (
     "panel/dist/assets/",
 )
 PANEL_DIST_NEVER = ("panel/dist/assets/logo/",)
+# The entry script whose page the lesson pages are made from (pages.write_lesson_pages).
+LESSON_ENTRY = "lesson"
+# lessons/schema.json is published for editors; its "$schema" dialect URL is an identifier.
+VENDOR_URLS.setdefault("lessons/schema.json", {})[JSON_SCHEMA_DIALECT] = (
+    "text: the JSON Schema dialect ($schema), an identifier editors never fetch"
+)
 
 
 @dataclasses.dataclass
@@ -257,7 +270,7 @@ def build_site(
             info = assemble(site, root, fetched, compiled, wheel, entries, converted)
             info["precompiled"] = precompile
             log("6/6 checking the site")
-            check_site(site, info["pages"])
+            check_site(site, info["pages"] + info["lesson_pages"])
             (site / "build-info.json").write_text(json.dumps(info, indent=1))
             total, count = tree_bytes(site), sum(1 for p in site.rglob("*") if p.is_file())
             replace_tree(site, out)
@@ -319,7 +332,12 @@ def assemble(
         (site / f"{conv.name}.html").write_text(html, encoding="utf-8")
         (site / f"{conv.name}.js").write_text(js, encoding="utf-8")
     names = [c.name for c in converted]
-    write_index(site, root, entries, lesson_page="lesson" if "lesson" in names else None)
+    if LESSON_ENTRY in names:  # one page per lesson, made from the converted lesson page
+        lesson_html = (site / f"{LESSON_ENTRY}.html").read_text(encoding="utf-8")
+        lessons = write_lesson_pages(site, root, lesson_html, LESSON_ENTRY)
+    else:
+        lessons = lessons_in(root / "lessons")  # listed, not linked
+    write_index(site, root, entries, lessons)
     (site / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as they are
     build_id = site_digest(site)
     sw = (web / "static" / "sw.js").read_text(encoding="utf-8")
@@ -333,6 +351,7 @@ def assemble(
         "panel": PANEL_VERSION,
         "bokeh": BOKEH_VERSION,
         "pages": names,
+        "lesson_pages": [Path(lesson.href).stem for lesson in lessons if lesson.href],
         "startup_packages": {n: b["packages"] for n, b in boots.items()},
         "pack": pack_name,
         "wheel": wheel.name,
@@ -350,12 +369,12 @@ def write_bundle(wheels: list[Path], dest: Path) -> str:
     return name
 
 
-def write_index(site: Path, root: Path, entries: list[Path], lesson_page: str | None) -> None:
+def write_index(site: Path, root: Path, entries: list[Path], lessons: list[LessonInfo]) -> None:
     index = render_index(
         root / "web" / "templates" / "index.html.j2",
         title="pyplayground",
-        apps=[app_link(e) for e in entries if e.stem != "lesson"],
-        lessons=lessons_in(root / "lessons", lesson_page),
+        apps=[app_link(e) for e in entries if e.stem != LESSON_ENTRY],
+        lessons=lessons,
         version=__version__,
         pyodide_version=PYODIDE_VERSION,
         panel_version=PANEL_VERSION,

@@ -21,7 +21,7 @@ from pyplayground.features import FEATURE_NAMES  # noqa: E402
 from pyplayground.model_io import loads  # noqa: E402
 from pyplayground.state import PlaygroundState  # noqa: E402
 from pyplayground.ui.playground import frame as frame_module  # noqa: E402
-from pyplayground.ui.playground.app import GRID, PlaygroundApp  # noqa: E402
+from pyplayground.ui.playground.app import GRID, MAX_AHEAD, PlaygroundApp  # noqa: E402
 from pyplayground.ui.playground.geometry import Geometry, link_width  # noqa: E402
 from pyplayground.ui.playground.network_view import THUMB, node_key  # noqa: E402
 from pyplayground.ui.playground.palette import PALETTES, heat_colors  # noqa: E402
@@ -36,6 +36,13 @@ def app() -> PlaygroundApp:
 
 def nodes(app: PlaygroundApp) -> dict:
     return app.network_view.nodes.data
+
+
+def thumbs(app: PlaygroundApp) -> list[np.ndarray]:
+    """Each neuron's thumbnail, cut out of the mosaic image."""
+    mosaic = np.asarray(app.network_view.mosaic.data["img"][0])
+    cells = mosaic.ravel()[app.network_view._cells]
+    return list(cells.reshape(-1, THUMB, THUMB))
 
 
 def heat_image(app: PlaygroundApp) -> np.ndarray:
@@ -59,8 +66,10 @@ def test_default_page_matches_tf_playground(app: PlaygroundApp) -> None:
     assert [n for n, t in c.features.items() if t.value] == ["x", "y"]
     assert "000,000" in c.epoch_div.text
     # 2 inputs + 4 + 2 hidden + 1 output, each with a THUMB x THUMB heatmap
-    assert len(nodes(app)["img"]) == 9
-    assert all(np.asarray(img).shape == (THUMB, THUMB) for img in nodes(app)["img"])
+    assert len(nodes(app)["key"]) == len(thumbs(app)) == 9
+    assert all(np.isfinite(t).all() for t in thumbs(app))
+    mosaic = np.asarray(app.network_view.mosaic.data["img"][0])
+    assert np.isnan(mosaic).sum() == mosaic.size - 9 * THUMB * THUMB  # no overlaps
     assert len(app.network_view.links.data["w"]) == 2 * 4 + 4 * 2 + 2 * 1
     assert heat_image(app).shape == (GRID, GRID)
     assert len(app.heatmap.train.data["x"]) == 250
@@ -103,7 +112,7 @@ def test_page_renders_to_bokeh_models(app: PlaygroundApp) -> None:
 
 
 def test_tick_trains_one_epoch_and_updates_every_view(app: PlaygroundApp) -> None:
-    before = [np.asarray(i).copy() for i in nodes(app)["img"]]
+    before = thumbs(app)
     heat = heat_image(app).copy()
     weights = np.asarray(app.network_view.links.data["w"]).copy()
     assert app.tick()
@@ -112,13 +121,13 @@ def test_tick_trains_one_epoch_and_updates_every_view(app: PlaygroundApp) -> Non
     assert not np.array_equal(heat_image(app), heat)
     assert not np.array_equal(np.asarray(app.network_view.links.data["w"]), weights)
     changed = [
-        not np.array_equal(a, np.asarray(b)) for a, b in zip(before, nodes(app)["img"], strict=True)
+        not np.array_equal(a, np.asarray(b)) for a, b in zip(before, thumbs(app), strict=True)
     ]
     assert not any(changed[:2]) and all(changed[2:])  # inputs are static, the rest moved
     assert list(app.loss_chart.source.data["epoch"]) == [0, 1]
     frame = app.channel.source.data
-    assert frame["epoch"] == [1] and frame["n_thumbs"] == [9] and frame["chart_mode"] == [1]
-    assert len(frame["thumbs"][0]) == 9 * THUMB * THUMB
+    assert frame["epoch"] == [1] and frame["chart_mode"] == [1]
+    assert len(frame["mosaic"][0]) == frame["mosaic_rows"][0] * frame["mosaic_cols"][0]
     assert len(frame["main"][0]) == GRID * GRID
 
 
@@ -141,7 +150,8 @@ def test_play_pause_and_step(app: PlaygroundApp) -> None:
 
 def test_waits_for_the_page_when_it_falls_behind(app: PlaygroundApp) -> None:
     app._painted_frame(app.channel.frame)  # the page is live and up to date
-    assert app.tick() and app.tick() and app.tick()
+    for _ in range(MAX_AHEAD + 1):
+        assert app.tick()
     assert app.page_behind
     epoch = app.pg.last.epoch
     assert not app.tick() and app.pg.last.epoch == epoch  # no training while behind
@@ -207,7 +217,7 @@ def test_feature_toggles_change_the_inputs(app: PlaygroundApp) -> None:
     c = app.controls
     c.features["xSquared"].value = True
     assert app.pg.state.features == ("x", "y", "xSquared")
-    assert app.pg.network.n_inputs == 3 and len(nodes(app)["img"]) == 10
+    assert app.pg.network.n_inputs == 3 and len(thumbs(app)) == 10
     c.features["x"].value = False
     c.features["y"].value = False
     c.features["xSquared"].value = False  # the last feature stays on
@@ -248,7 +258,7 @@ def test_layer_buttons_line_up_with_the_columns(app: PlaygroundApp) -> None:
 def test_largest_network_draws(app: PlaygroundApp) -> None:
     app.apply(app.pg.state.replace(features=FEATURE_NAMES, network_shape=(8,) * 6))
     app.tick()
-    assert len(nodes(app)["img"]) == 7 + 48 + 1
+    assert len(thumbs(app)) == 7 + 48 + 1
     assert len(app.network_view.links.data["w"]) == 7 * 8 + 5 * 64 + 8
     np.testing.assert_allclose(
         app.network_view.links.data["width"], link_width(app.network_view._weights(app.pg.network))
@@ -370,7 +380,7 @@ def test_rapid_changes_while_playing_keep_views_in_step(app: PlaygroundApp) -> N
         net = app.pg.network
         sizes = (net.n_inputs, *net.hidden_sizes, net.n_outputs)
         assert app.network_view.sizes == sizes
-        assert len(nodes(app)["img"]) == sum(sizes)
+        assert len(nodes(app)["key"]) == len(thumbs(app)) == sum(sizes)
         assert len(app.network_view.links.data["w"]) == sum(
             a * b for a, b in itertools.pairwise(sizes)
         )

@@ -35,7 +35,7 @@ from .url_sync import UrlSync
 
 GRID = 100  # resolution of the output heatmap; thumbnails are block averages of it
 CONFUSION_EVERY = 10  # frames between confusion-matrix updates while playing
-MAX_AHEAD = 2  # frames drawn but not yet painted by the page before training waits
+MAX_AHEAD = 1  # frames sent beyond the last one the page showed, before training waits
 
 
 def consistent(s: PlaygroundState) -> PlaygroundState:
@@ -76,6 +76,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.channel = FrameChannel(
             self.bridge,
             nodes=self.network_view.nodes,
+            mosaic=self.network_view.mosaic,
             links=self.network_view.links,
             heat=self.heatmap.heat,
             heat_classes=self.heatmap.classes,
@@ -396,11 +397,11 @@ class PlaygroundApp(pn.viewable.Viewer):
     def _make_frame(self, chart_mode: int) -> Frame:
         pg = self.pg
         grids = pg.grid(GRID)
-        thumbs, bias, w = self.network_view.frame_arrays(grids, pg.network)
+        mosaic, bias, w = self.network_view.frame_arrays(grids, pg.network)
         main, classes = self._main_image(grids)
         r = pg.last
         return Frame(
-            thumbs=thumbs,
+            mosaic=mosaic,
             bias=bias,
             w=w,
             main=main,
@@ -415,7 +416,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         )
 
     def _apply_direct(self, f: Frame) -> None:
-        self.network_view.apply(f.thumbs, f.bias, f.w)
+        self.network_view.apply(f.mosaic, f.bias, f.w)
         self.heatmap.apply(f.main, classes=f.classes)
         self.controls.epoch_div.text = f.epoch_html
         self.controls.stats_div.text = f.stats_html
@@ -468,19 +469,21 @@ class PlaygroundApp(pn.viewable.Viewer):
         def acc(v: float | None) -> str:
             return "" if v is None else f"{100 * v:.1f}%"
 
-        status = ""
-        if r.status == "diverged":
-            status = (
-                f'<div class="pg-status pg-diverged" role="alert">⚠ Diverged. {r.message}</div>'
+        head = "<th></th><th>loss</th><th>accuracy</th>"
+        if r.status == "diverged":  # short here; the whole explanation in the tooltip
+            head = (
+                f'<th colspan="3" class="pg-status pg-diverged" role="alert" '
+                f'title="{_escape(r.message)}">⚠ Diverged: lower the learning rate, '
+                "then Reset</th>"
             )
         return (
-            '<table class="pg-stats"><tr><th></th><th>loss</th><th>accuracy</th></tr>'
+            f'<table class="pg-stats"><tr>{head}</tr>'
             f"<tr><td>{swatch('#000000')} Test</td>"
             f'<td class="pg-test-loss">{loss(r.test_loss)}</td>'
             f'<td class="pg-test-acc">{acc(r.test_accuracy)}</td></tr>'
             f"<tr><td>{swatch('#777777')} Training</td>"
             f'<td class="pg-train-loss">{loss(r.train_loss)}</td>'
-            f'<td class="pg-train-acc">{acc(r.train_accuracy)}</td></tr></table>{status}'
+            f'<td class="pg-train-acc">{acc(r.train_accuracy)}</td></tr></table>'
         )
 
     # --------------------------------------------------------- refreshing

@@ -63,8 +63,8 @@ table.pg-stats { border-collapse: collapse; font-size: 13px; }
 table.pg-stats td, table.pg-stats th { padding: 1px 10px 1px 0; text-align: left; }
 table.pg-stats th { font-weight: 500; color: #5f6368; font-size: 11px; }
 td.pg-test-loss, td.pg-train-loss { font-variant-numeric: tabular-nums; font-weight: 600; }
-.pg-diverged { color: #a50e0e; background: #fce8e6; padding: 3px 6px; border-radius: 4px;
-  margin-top: 3px; font-size: 12px; }
+.pg-diverged { color: #a50e0e; background: #fce8e6; padding: 2px 6px; border-radius: 4px;
+  font-size: 12px; font-weight: 600; }
 """
 EPOCH_CSS = """
 .pg-epoch-label { font-size: 11px; color: #5f6368; }
@@ -264,7 +264,7 @@ class Controls:
 
         # output column
         self.stats_div = Div(
-            text="", width=320, height=92, css_classes=["pg-stats-box"], stylesheets=[STATS_CSS]
+            text="", width=320, height=64, css_classes=["pg-stats-box"], stylesheets=[STATS_CSS]
         )
         self.stats = pn.pane.Bokeh(self.stats_div, margin=(0, 4))
         self.show_test = pn.widgets.Checkbox(

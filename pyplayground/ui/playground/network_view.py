@@ -39,7 +39,7 @@ from pyplayground.engine import Network
 from pyplayground.features import FEATURES
 
 from .bridge import Bridge
-from .geometry import BIAS, CELL, HEIGHT, NODE, WIDTH, Geometry, link_width
+from .geometry import BIAS, CELL, HEIGHT, LEFT, NODE, RIGHT, WIDTH, Geometry, link_width
 from .palette import PALETTES, heat_colors, line_colors
 
 THUMB = NODE // CELL  # thumbnail resolution (cells per side)
@@ -105,9 +105,9 @@ class NetworkView(pn.viewable.Viewer):
     # ------------------------------------------------------------ figure
     def _make_figure(self) -> figure:
         fig = figure(
-            frame_width=WIDTH,
+            frame_width=WIDTH - LEFT - RIGHT,
             frame_height=HEIGHT,
-            x_range=Range1d(0, WIDTH),
+            x_range=Range1d(LEFT, WIDTH - RIGHT),
             y_range=Range1d(0, HEIGHT),
             toolbar_location=None,
             tools="",
@@ -139,7 +139,12 @@ class NetworkView(pn.viewable.Viewer):
             hover_line_color="#444444",
         )
         fig.image(
-            image="img", x=0, y=0, dw=WIDTH, dh=HEIGHT, source=self.mosaic,
+            image="img",
+            x=0,
+            y=0,
+            dw=WIDTH,
+            dh=HEIGHT,
+            source=self.mosaic,
             color_mapper=self.heat_mapper,
         )
         node_r = fig.rect(
@@ -166,16 +171,6 @@ class NetworkView(pn.viewable.Viewer):
             line_color="#5f6368",
             hover_line_color="#202124",
             hover_line_width=2,
-        )
-        fig.text(
-            "x",
-            "y",
-            text="text",
-            source=self.labels,
-            text_align="align",
-            text_baseline="middle",
-            text_font_size="13px",
-            text_color="#3c4043",
         )
         links_r.nonselection_glyph = None
         hover_node = HoverTool(
@@ -222,6 +217,35 @@ class NetworkView(pn.viewable.Viewer):
                 "if (nodes._pgHover === -1) { return null; } nodes._pgHover = -1; return [-1];",
                 nodes=self.nodes,
             ),
+        )
+        return fig
+
+    def _label_figure(self, start: float, end: float) -> figure:
+        """Static text beside the diagram (input and output names), in a figure of its own
+        so the per-frame repaint of the diagram does not lay the text out again."""
+        fig = figure(
+            frame_width=round(end - start),
+            frame_height=HEIGHT,
+            x_range=Range1d(start, end),
+            y_range=Range1d(0, HEIGHT),
+            toolbar_location=None,
+            tools="",
+            min_border=0,
+            outline_line_color=None,
+            background_fill_color=None,
+            border_fill_color=None,
+        )
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.text(
+            "x",
+            "y",
+            text="text",
+            source=self.labels,
+            text_align="align",
+            text_baseline="middle",
+            text_font_size="13px",
+            text_color="#3c4043",
         )
         return fig
 
@@ -345,8 +369,14 @@ class NetworkView(pn.viewable.Viewer):
         self.nodes.data.update(bias=bias)
         self.links.data.update(w=w, width=link_width(w).astype(np.float32))
 
-    def __panel__(self) -> pn.pane.Bokeh:
-        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-network"])
+    def __panel__(self) -> pn.Row:
+        return pn.Row(
+            pn.pane.Bokeh(self._label_figure(0, LEFT), margin=0),
+            pn.pane.Bokeh(self.figure, margin=0),
+            pn.pane.Bokeh(self._label_figure(WIDTH - RIGHT, WIDTH), margin=0),
+            margin=0,
+            css_classes=["pg-network"],
+        )
 
 
 __all__ = ["MOSAIC", "THUMB", "NetworkView", "node_key", "split_key", "thumbnails"]

@@ -127,10 +127,12 @@ class HeatmapPlot(pn.viewable.Viewer):
             name="pg-heatmap-figure",
             css_classes=["pg-heatmap-figure"],
         )
-        fig.min_border_left = 28
+        # tick labels are HTML around the figure (see __panel__): Bokeh axes would be
+        # measured and drawn again on every frame
+        fig.axis.visible = False
         fig.grid.visible = False
-        for axis in (fig.xaxis, fig.yaxis):
-            axis.ticker = BasicTicker(desired_num_ticks=7)
+        fig.min_border_left = fig.min_border_right = 0
+        fig.min_border_top = fig.min_border_bottom = 0
         self._heat_r = fig.image(
             image="img",
             x=-e,
@@ -139,7 +141,7 @@ class HeatmapPlot(pn.viewable.Viewer):
             dh=2 * e,
             source=self.heat,
             color_mapper=self.heat_mapper,
-            global_alpha=0.85,
+            global_alpha=0.8,
         )
         self._class_r = fig.image(
             image="img",
@@ -235,8 +237,39 @@ class HeatmapPlot(pn.viewable.Viewer):
         """Write a frame's image into the Python-side source (before the page is live)."""
         (self.classes if classes else self.heat).data.update(img=[img])
 
-    def __panel__(self) -> pn.pane.Bokeh:
-        return pn.pane.Bokeh(self.figure, margin=0, css_classes=["pg-heatmap"])
+    def __panel__(self) -> pn.Column:
+        ticks = range(-6, 7, 2)
+        size, pad = self.size, 26
+
+        def label(value: int, pos: str) -> str:
+            return (
+                f'<span style="position:absolute;{pos};font-size:10px;color:#3c4043;'
+                f'line-height:12px">{value}</span>'
+            )
+
+        y = "".join(label(v, f"top:{(6 - v) / 12 * size - 6:.1f}px;right:4px") for v in ticks)
+        x = "".join(label(v, f"left:{pad + (v + 6) / 12 * size - 6:.1f}px;top:2px") for v in ticks)
+        box = "position:relative;margin:0"
+        return pn.Column(
+            pn.Row(
+                pn.pane.HTML(
+                    f'<div style="{box};width:{pad}px;height:{size}px">{y}</div>',
+                    width=pad,
+                    height=size,
+                    margin=0,
+                ),
+                pn.pane.Bokeh(self.figure, margin=0),
+                margin=0,
+            ),
+            pn.pane.HTML(
+                f'<div style="{box};width:{size + pad}px;height:16px">{x}</div>',
+                width=size + pad,
+                height=16,
+                margin=0,
+            ),
+            margin=(4, 0, 0, 0),
+            css_classes=["pg-heatmap"],
+        )
 
 
 class LossChart(pn.viewable.Viewer):
