@@ -8,8 +8,9 @@ Pipeline (each step fails the build with a message naming what failed):
 3. ``panel convert`` every entry script ``web/*.py``; rewrite the pages and workers to
    load everything from this site (:mod:`.convert`);
 4. precompile all Python code to bytecode with Pyodide under Node (:mod:`.compile`);
-5. assemble ``site/``: landing page, app pages, Pyodide, one package bundle, our wheel,
-   BokehJS and Panel's JS/CSS, static files, the service worker;
+5. assemble ``site/``: landing page, app pages, one page per lesson (:mod:`.pages`),
+   Pyodide, one package bundle, our wheel, BokehJS and Panel's JS/CSS, static files, the
+   service worker;
 6. check: no URL in any text file points off-site; print the size report.
 
 The site is assembled in a temporary folder and only replaces ``--out`` when every step

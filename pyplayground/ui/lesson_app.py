@@ -133,9 +133,7 @@ class LessonApp(pn.viewable.Viewer):
         """A playground redrew: check its tasks against its metrics and state."""
         statuses = self.tracker.update(app.pg.metrics(), app.pg.state, playground=app.spec.id)
         for status in statuses:
-            self.task_views[status.task_id].show(
-                status, self.tracker.visible_hints(status.task_id)
-            )
+            self.task_views[status.task_id].show(status, self.tracker.visible_hints(status.task_id))
         self._show_progress()
 
     def _show_progress(self) -> None:
@@ -244,13 +242,14 @@ def merge_progress(current: dict[str, Any], stored: dict[str, Any] | None) -> di
 def no_lesson(message: str = "") -> pn.viewable.Viewable:
     """What ``lesson.html`` shows without a lesson (the lessons have their own pages)."""
     text = message or "This page shows a lesson. Choose one on the start page."
-    return pn.pane.HTML(
+    page = pn.pane.HTML(
         f'<h1 style="font-size:22px;font-weight:500">Lessons</h1><p>{_escape(text)}</p>'
         '<p><a href="./index.html">All lessons</a></p>',
         stylesheets=[PROSE_CSS],
-        css_classes=["pg-no-lesson"],
         margin=(12, 20),
     )
+    # in a Column: an HTML pane as a document root makes `panel convert` add MathJax (1.7 MB)
+    return pn.Column(page, css_classes=["pg-no-lesson"])
 
 
 def lesson_id_from_query(query: str) -> str | None:

@@ -21,7 +21,12 @@ from pyplayground.features import FEATURE_NAMES  # noqa: E402
 from pyplayground.model_io import loads  # noqa: E402
 from pyplayground.state import PlaygroundState  # noqa: E402
 from pyplayground.ui.playground import frame as frame_module  # noqa: E402
-from pyplayground.ui.playground.app import GRID, MAX_AHEAD, PlaygroundApp  # noqa: E402
+from pyplayground.ui.playground.app import (  # noqa: E402
+    GRID,
+    GRID_PLAYING_BIG,
+    MAX_AHEAD,
+    PlaygroundApp,
+)
 from pyplayground.ui.playground.geometry import Geometry, link_width  # noqa: E402
 from pyplayground.ui.playground.network_view import THUMB, node_key  # noqa: E402
 from pyplayground.ui.playground.palette import PALETTES, heat_colors  # noqa: E402
@@ -257,7 +262,12 @@ def test_layer_buttons_line_up_with_the_columns(app: PlaygroundApp) -> None:
 
 def test_largest_network_draws(app: PlaygroundApp) -> None:
     app.apply(app.pg.state.replace(features=FEATURE_NAMES, network_shape=(8,) * 6))
+    app.toggle_play()
     app.tick()
+    assert heat_image(app).shape == (GRID_PLAYING_BIG, GRID_PLAYING_BIG)  # cheaper while playing
+    app.toggle_play()
+    app.step()
+    assert heat_image(app).shape == (GRID, GRID)
     assert len(thumbs(app)) == 7 + 48 + 1
     assert len(app.network_view.links.data["w"]) == 7 * 8 + 5 * 64 + 8
     np.testing.assert_allclose(

@@ -65,7 +65,7 @@ def root_id(index: int) -> str:
 
 
 def element_id(key: str) -> str:
-    """A stable element id for a part of the page (``playground:main`` -> ``pg-playground-main``)."""
+    """A stable element id for a part (``playground:main`` -> ``pg-playground-main``)."""
     return "pg-" + _SAFE_RE.sub("-", key.replace(":", "-").lower())
 
 

@@ -107,7 +107,7 @@ class TaskView(pn.viewable.Viewer):
             visible=False,
         )
         self.hint_button = pn.widgets.Button(
-            name="Hint",
+            label="Hint",
             css_classes=["pg-hint", f"pg-hint-{tid}"],
             description="Reveal the next hint",
             visible=bool(task.hints),
@@ -115,7 +115,7 @@ class TaskView(pn.viewable.Viewer):
             margin=(4, 8, 4, 0),
         )
         self.show_me = pn.widgets.Button(
-            name="Show me",
+            label="Show me",
             css_classes=["pg-show-me", f"pg-show-me-{tid}"],
             description="Load a working setup into the playground",
             visible=task.solution is not None,
@@ -161,11 +161,11 @@ class TaskView(pn.viewable.Viewer):
             left = len(self.task.hints) - len(hints)
             self.hint_button.disabled = left <= 0
             if not hints:
-                self.hint_button.name = "Hint"
+                self.hint_button.label = "Hint"
             elif left > 0:
-                self.hint_button.name = f"Next hint ({len(hints) + 1} of {len(self.task.hints)})"
+                self.hint_button.label = f"Next hint ({len(hints) + 1} of {len(self.task.hints)})"
             else:
-                self.hint_button.name = "No more hints"
+                self.hint_button.label = "No more hints"
 
     def say(self, text: str) -> None:
         """A one-line message under the buttons ("" hides it)."""
@@ -234,7 +234,7 @@ class ProgressView(pn.viewable.Viewer):
             margin=(6, 12, 0, 0),
         )
         self.reset = pn.widgets.Button(
-            name="Reset progress",
+            label="Reset progress",
             css_classes=["pg-reset-progress"],
             description="Forget completed tasks and hints, and restart the playgrounds",
             width=140,

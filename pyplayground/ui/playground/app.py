@@ -33,9 +33,15 @@ from .runner import Runner
 from .sharing import Sharing
 from .url_sync import UrlSync
 
-GRID = 100  # resolution of the output heatmap; thumbnails are block averages of it
+GRID = 100  # resolution of the output heatmap (TF Playground's); thumbnails sample it
+# While training runs, a network with more parameters than BIG_NET is drawn from a 64 x 64
+# grid (the heatmap is smoothed when scaled up): its 100 x 100 pass costs the Pyodide
+# worker ~12 ms a frame for the largest network (7 inputs, 6 x 8), the 64 x 64 one ~5 ms.
+# Frames drawn while paused (a step, a hover, an edit) always use GRID.
+GRID_PLAYING_BIG = 64
+BIG_NET = 150
 CONFUSION_EVERY = 10  # frames between confusion-matrix updates while playing
-MAX_AHEAD = 1  # frames sent beyond the last one the page showed, before training waits
+MAX_AHEAD = 0  # frames sent beyond the last one the page showed, before training waits
 
 
 def consistent(s: PlaygroundState) -> PlaygroundState:
@@ -91,6 +97,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.channel.attach(self.network_view.figure)
         self._edit_keys: dict[str, tuple[str, int, int, int]] = {}
         self._painted: int | None = None  # last frame the page reported painted
+        self._in_tick = False
         self._reset_charts = True
         self._wire()
         self.layout = build_layout(self)
@@ -334,6 +341,10 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     def _painted_frame(self, frame: int) -> None:
         self._painted = max(self._painted or 0, frame)
+        # start the next frame now rather than at the timer's next poll (up to a period
+        # later): the page has just shown the previous one
+        if self.runner.playing and not self.page_behind and not self._in_tick:
+            self.tick()
 
     @property
     def live(self) -> bool:
@@ -346,8 +357,15 @@ class PlaygroundApp(pn.viewable.Viewer):
         return self._painted is not None and self.channel.frame - self._painted > MAX_AHEAD
 
     def _tick(self) -> bool:
-        if self.page_behind:
+        if self.page_behind or self._in_tick:
             return False
+        self._in_tick = True
+        try:
+            return self._tick_frame()
+        finally:
+            self._in_tick = False
+
+    def _tick_frame(self) -> bool:
         if self.pg.trainer.status == "diverged":
             self._pause()
             return False
@@ -394,9 +412,14 @@ class PlaygroundApp(pn.viewable.Viewer):
                 self._apply_direct(frame)
         return frame
 
+    def grid_size(self) -> int:
+        """Resolution of this frame's heatmaps (see GRID_PLAYING_BIG)."""
+        big = self.pg.network.n_params > BIG_NET
+        return GRID_PLAYING_BIG if self.runner.playing and big else GRID
+
     def _make_frame(self, chart_mode: int) -> Frame:
         pg = self.pg
-        grids = pg.grid(GRID)
+        grids = pg.grid(self.grid_size())
         mosaic, bias, w = self.network_view.frame_arrays(grids, pg.network)
         main, classes = self._main_image(grids)
         r = pg.last
@@ -633,4 +656,4 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["GRID", "PlaygroundApp", "consistent"]
+__all__ = ["BIG_NET", "GRID", "GRID_PLAYING_BIG", "PlaygroundApp", "consistent"]

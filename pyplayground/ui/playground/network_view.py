@@ -25,10 +25,8 @@ import numpy as np
 import panel as pn
 import param
 from bokeh.models import (
-    CDSView,
     ColumnDataSource,
     HoverTool,
-    IndexFilter,
     LinearColorMapper,
     Range1d,
     TapTool,
@@ -93,7 +91,6 @@ class NetworkView(pn.viewable.Viewer):
             name="pg-links",
         )
         self.labels = ColumnDataSource({"x": [], "y": [], "text": [], "align": []})
-        self._bias_view = CDSView(filter=IndexFilter(indices=[]))
         self.figure = self._make_figure()
         self.sizes: tuple[int, ...] = ()
 
@@ -166,7 +163,6 @@ class NetworkView(pn.viewable.Viewer):
             width=BIAS,
             height=BIAS,
             source=self.nodes,
-            view=self._bias_view,
             fill_color={"field": "bias", "transform": lm},
             line_color="#5f6368",
             hover_line_color="#202124",
@@ -270,8 +266,10 @@ class NetworkView(pn.viewable.Viewer):
                 nodes["y"].append(cy[unit] - NODE / 2)
                 nodes["cx"].append(cx[unit])
                 nodes["cy"].append(cy[unit])
-                nodes["bx"].append(cx[unit] - NODE / 2 - BIAS / 2 - 1)
-                nodes["by"].append(cy[unit] - NODE / 2 + BIAS / 2)
+                # inputs have no bias: their square sits off the plot, out of reach
+                off = -10 * BIAS if layer == 0 else 0.0
+                nodes["bx"].append(cx[unit] - NODE / 2 - BIAS / 2 - 1 + off)
+                nodes["by"].append(cy[unit] - NODE / 2 + BIAS / 2 + off)
                 nodes["key"].append(node_key(layer, unit))
                 nodes["layer"].append(layer)
                 nodes["unit"].append(unit)
@@ -290,7 +288,6 @@ class NetworkView(pn.viewable.Viewer):
                 links["name"].append(f"{src} → {self._node_name(layer, j, sizes, features)}")
         w = self._weights(network)
         links["w"], links["width"] = list(w), list(link_width(w))
-        self._bias_view.filter = IndexFilter(indices=list(range(sizes[0], len(nodes["key"]))))
         nodes["bias"] = list(self._biases(network))
         self._cells = self._mosaic_cells(nodes)
         self.nodes.data = nodes

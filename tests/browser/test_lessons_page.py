@@ -1,0 +1,141 @@
+"""Lesson pages of the built site in Chromium: static prose, live playgrounds and tasks.
+
+The harness fails every test on a request that leaves 127.0.0.1, a console or page
+error, or an HTTP error (``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from pgbrowser import DEEP_TEXT_JS
+
+pytestmark = pytest.mark.browser
+KEY = "pyplayground.lesson.{}"
+DISABLED_JS = "(el) => !!el.shadowRoot.querySelector('[disabled]')"
+
+
+def text(app, selector: str) -> str:
+    return app.page.locator(selector).first.evaluate(DEEP_TEXT_JS)
+
+
+def wait_text(app, selector: str, expected: str, timeout_s: float = 90.0) -> str:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = text(app, selector)
+        if expected in value:
+            return value
+        assert time.monotonic() < deadline, f"{selector} never said {expected!r}: {value!r}"
+        app.page.wait_for_timeout(100)
+
+
+def epoch(app, playground: str) -> int:
+    digits = text(app, f"#pg-playground-{playground} .pg-epoch").replace(",", "")
+    return int(digits)
+
+
+def stored(app, lesson: str) -> dict:
+    raw = app.page.evaluate(f"localStorage.getItem({json.dumps(KEY.format(lesson))})")
+    return json.loads(raw) if raw else {}
+
+
+def open_lesson(app, lesson: str) -> None:
+    app.page.goto(f"{app.base_url}lesson-{lesson}.html", wait_until="domcontentloaded")
+
+
+def test_a_lesson_page_from_static_prose_to_a_completed_task(app) -> None:
+    page = app.page
+    open_lesson(app, "overfitting")
+    # the prose is in the page itself, readable before Python has started
+    assert page.locator("main.pg-lesson h1").inner_text() == "Overfitting and regularization"
+    assert page.locator(".pg-task").count() == 3
+    assert not page.evaluate("window.pgLoading.ready")
+    app.wait_ready()
+    wait_text(app, ".pg-task-status-see-the-gap", "0 of 1 condition met")
+    assert "0 of 3 tasks done" in text(app, ".pg-progress-text")
+
+    # the playground starts in the lesson's state: hidden controls absent, locked disabled
+    main = "#pg-playground-main"
+    assert page.locator(f"{main} .pg-learning-rate select").first.input_value() == "0.1"
+    assert page.locator(f"{main} .pg-feature-sinX").first.is_visible()
+    for hidden in ("pg-optimizer", "pg-problem", "pg-dropout", "pg-upload", "pg-export-card"):
+        assert page.locator(f"{main} .{hidden}").first.is_hidden(), hidden
+    for locked in ("pg-noise", "pg-perc-train"):
+        assert page.locator(f"{main} .{locked}").first.is_visible(), locked
+        assert page.locator(f"{main} .{locked}").first.evaluate(DISABLED_JS), locked
+    assert page.locator(f"{main} .pg-dataset-xor button").first.is_disabled()
+    assert not page.locator(f"{main} .pg-learning-rate").first.evaluate(DISABLED_JS)
+
+    # a hint, then training: the task turns complete in the page
+    app.click("pg-hint-see-the-gap")
+    wait_text(app, ".pg-task-hints-see-the-gap", "Press play")
+    app.click("pg-play")
+    wait_text(app, ".pg-task-status-see-the-gap", "Done")
+    app.click("pg-play")
+    wait_text(app, ".pg-progress-text", "1 of 3 tasks done")
+    progress = stored(app, "overfitting")
+    assert progress["tasks"]["see-the-gap"] == {
+        "done": True,
+        "done_epoch": progress["tasks"]["see-the-gap"]["done_epoch"],
+        "hints": 1,
+    }
+
+    # the progress survives a reload; the playground starts afresh
+    page.reload(wait_until="domcontentloaded")
+    app.wait_ready()
+    wait_text(app, ".pg-task-status-see-the-gap", "Done")
+    wait_text(app, ".pg-progress-text", "1 of 3 tasks done")
+    assert "Press play" in text(app, ".pg-task-hints-see-the-gap")
+    assert epoch(app, "main") == 0
+
+    # "show me" loads the solution; training completes that task too
+    app.click("pg-show-me-l1")
+    wait_text(app, ".pg-task-message-l1", "press ▶ Play")
+    regularization = page.locator(f"{main} .pg-regularization select").first
+    page.wait_for_function("(el) => el.value === 'L1'", arg=regularization.element_handle())
+    app.click("pg-play")
+    wait_text(app, ".pg-task-status-l1", "Done")
+    app.click("pg-play")
+    wait_text(app, ".pg-progress-text", "2 of 3 tasks done")
+    assert stored(app, "overfitting")["tasks"]["l1"]["done"]
+
+    # reset progress: nothing done, nothing stored as done, the lesson's state back
+    app.click("pg-reset-progress")
+    wait_text(app, ".pg-progress-text", "0 of 3 tasks done")
+    wait_text(app, ".pg-task-status-see-the-gap", "0 of 1 condition met")
+    assert not any(t["done"] or t["hints"] for t in stored(app, "overfitting")["tasks"].values())
+    assert page.locator(f"{main} .pg-learning-rate select").first.input_value() == "0.1"
+    assert epoch(app, "main") == 0
+
+
+def test_two_playgrounds_on_one_page_train_apart(app) -> None:
+    open_lesson(app, "neuron")
+    app.wait_ready()
+    wait_text(app, ".pg-task-status-train", "0 of 2 conditions met")
+    # hidden controls of this lesson: no layers, no activation
+    assert app.page.locator("#pg-playground-main .pg-add-layer").first.is_hidden()
+    assert app.page.locator("#pg-playground-circle .pg-activation").first.is_hidden()
+    app.page.locator("#pg-playground-main .pg-play button").first.click()
+    wait_text(app, ".pg-task-status-train", "Done")
+    app.page.locator("#pg-playground-main .pg-play button").first.click()
+    assert epoch(app, "main") > 0
+    assert epoch(app, "circle") == 0  # its frames went to its own views only
+    assert "Done" not in text(app, ".pg-task-status-circle")
+    app.click("pg-show-me-circle")
+    app.page.locator("#pg-playground-circle .pg-play button").first.click()
+    wait_text(app, ".pg-task-status-circle", "Done")
+    app.page.locator("#pg-playground-circle .pg-play button").first.click()
+    wait_text(app, ".pg-progress-text", "2 of 3 tasks done")
+
+
+def test_the_landing_page_links_every_lesson_to_its_page(app) -> None:
+    app.page.goto(app.base_url + "index.html", wait_until="load")
+    links = app.page.locator(".pg-lesson a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert "./lesson-overfitting.html" in hrefs and len(hrefs) >= 4
+    item = app.page.locator(".pg-lesson", has=app.page.locator("a[href='./lesson-neuron.html']"))
+    assert "beginner · 15 min" in item.inner_text()
+    schema = app.page.evaluate("fetch('./lessons/schema.json').then((r) => r.json())")
+    assert "$defs" in schema
