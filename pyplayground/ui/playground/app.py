@@ -564,21 +564,21 @@ class PlaygroundApp(pn.viewable.Viewer):
         )
         geo = Geometry(self.network_view.sizes)
         x_prev = 0.0
-        hide = "numNodes" in s.hidden
-        for k in range(MAX_HIDDEN_LAYERS):
-            group = self.layer_groups[k]
+        row: list[Any] = []
+        for k in range(n):
             spacer = self.layer_spacers[k]
-            on = k < n
-            group.visible = on and not hide
-            spacer.visible = on
-            if on:
-                left = geo.column_x(k + 1) - 32
-                spacer.width = max(round(left - x_prev), 0)
-                x_prev = spacer.width + x_prev + 64
-                c.neuron_labels[k].object = (
-                    f'<div class="pg-neuron-count">{shape[k]} neuron{"" if shape[k] == 1 else "s"}'
-                    "</div>"
-                )
+            left = geo.column_x(k + 1) - 32
+            spacer.width = max(round(left - x_prev), 0)
+            x_prev += spacer.width + 64
+            row.append(spacer)
+            if "numNodes" not in s.hidden:
+                row.append(self.layer_groups[k])
+            noun = "neuron" if shape[k] == 1 else "neurons"
+            c.neuron_labels[k].object = f'<div class="pg-neuron-count">{shape[k]} {noun}</div>'
+        # the row's children are replaced, not shown and hidden: a group made visible after
+        # the first render stayed collapsed in the browser
+        if list(self.layer_row.objects) != row:
+            self.layer_row.objects = row
 
     def _update_add_classes(self) -> None:
         problem = self.pg.problem

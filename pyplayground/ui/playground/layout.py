@@ -126,11 +126,7 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
         )
         for k in range(MAX_HIDDEN_LAYERS)
     ]
-    layer_row = pn.Row(
-        *(w for pair in zip(app.layer_spacers, app.layer_groups, strict=True) for w in pair),
-        margin=0,
-        height=48,
-    )
+    app.layer_row = layer_row = pn.Row(margin=0, height=48)
     net_col = pn.Column(
         pn.Row(c.add_layer, c.remove_layer, c.layers_label, margin=(0, 0, 0, 170)),
         layer_row,
