@@ -24,6 +24,26 @@ from pathlib import Path
 import pytest
 from pgbrowser import CHROME, REPO, AppPage, Server, launch
 
+AXE_CORE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _ensure_axe_core() -> None:
+    """Install axe-core from the npm registry into the ignored cache (accessibility tests)."""
+    if AXE_CORE.is_file():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed to install axe-core for the accessibility tests", pytrace=False)
+    import subprocess
+
+    proc = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(AXE_CORE.parents[2]),
+         "axe-core@4"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if proc.returncode != 0 or not AXE_CORE.is_file():
+        pytest.fail(f"npm install axe-core failed:\n{proc.stderr[-2000:]}", pytrace=False)
+
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -39,6 +59,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pyplayground.sitegen import SiteBuildError
     from pyplayground.sitegen.build import build_site
 
+    _ensure_axe_core()
     out = tmp_path_factory.mktemp("built") / "site"
     try:
         build_site(REPO, out=out, cache=REPO / ".cache", log=lambda _msg: None)
