@@ -63,10 +63,12 @@ def network_point(app, layer: int, row: int, sizes: tuple[int, ...]) -> tuple[fl
     return box["x"] + geo.column_x(layer), box["y"] + HEIGHT - geo.row_y(row)
 
 
-def open_playground(app, hash_text: str = "") -> None:
-    app.open(PAGE + (f"#{hash_text}" if hash_text else ""))
+def open_playground(app, hash_text: str = "") -> float:
+    """Open the page; returns the seconds until it was interactive."""
+    status = app.open(PAGE + (f"#{hash_text}" if hash_text else ""))
     # the first frame has been painted: the page and the worker are in step
     app.wait_until("() => window.pgFrames && window.pgFrames.painted > 0")
+    return dict(status.get("phases", [])).get("ready", 0.0) / 1000
 
 
 # ------------------------------------------------------------------ behaviour
@@ -253,14 +255,14 @@ def test_speed(app) -> None:
         ("default net, 100 epochs/frame", "", "100"),
         ("largest net (7 inputs, 6x8), 1 epoch/frame", largest, "1"),
     ):
-        open_playground(app, hash_text)
+        ready_s = open_playground(app, hash_text)
         if hash_text:
             app.page.wait_for_function("() => location.hash.includes('sinY=true')")
             app.page.wait_for_timeout(1000)
         app.select("pg-speed", speed)
         app.click("pg-play")
         app.page.wait_for_timeout(3000)  # warm-up: wasm tier-up, caches
-        results[name] = measure(app, 10)
+        results[name] = {**measure(app, 10), "interactive_after_s": round(ready_s, 1)}
         app.click("pg-play")
     record("playground_speed", results)
     print(json.dumps(results, indent=1))

@@ -200,14 +200,18 @@ def test_activation_resets_to_the_same_initial_weights(app: PlaygroundApp) -> No
 
 def test_dataset_buttons_follow_the_problem_type(app: PlaygroundApp) -> None:
     c = app.controls
-    shown = {n for n, b in c.datasets.items() if b.visible}
-    assert shown == {"circle", "xor", "gauss", "spiral", "two_moons"}
+
+    def shown() -> set[str]:
+        return {n for n, b in c.datasets.items() if b in c.dataset_box.objects}
+
+    assert shown() == {"circle", "xor", "gauss", "spiral", "two_moons"}
     c.problem.value = "regression"
-    assert {n for n, b in c.datasets.items() if b.visible} == {"reg-plane", "reg-gauss"}
+    assert shown() == {"reg-plane", "reg-gauss"}
     assert app.pg.problem == "regression"
     c.problem.value = "multiclass"
     assert app.pg.state.dataset in ("spiral3", "blobs") and app.pg.n_outputs >= 3
     assert app.heatmap._class_r.visible and not app.heatmap._heat_r.visible
+    assert "class 2" in app.legend.object
 
 
 def test_dataset_click_regenerates_data(app: PlaygroundApp) -> None:
@@ -300,6 +304,7 @@ def test_show_test_data_discretize_and_palette(app: PlaygroundApp) -> None:
     c.palette.value = "colorblind"
     assert app.network_view.heat_mapper.palette == heat_colors(PALETTES["colorblind"])
     assert "#7b3294" in app.legend.object
+    assert set(app.heatmap.train.data["color"]) <= set(heat_colors(PALETTES["colorblind"]))
 
 
 # ------------------------------------------------------------------ interaction
@@ -411,6 +416,9 @@ def test_initial_hash_sets_everything() -> None:
     assert (s.activation, s.learning_rate, s.network_shape, s.dataset) == ("relu", 0.1, (3,), "xor")
     assert s.features == ("x", "y", "xSquared")
     assert not app.controls.play.visible and app.controls.noise.disabled
+    hidden = PlaygroundApp(initial_hash="#xSquared_hide=true&dataset_hide=true")
+    assert hidden.controls.features["xSquared"] not in hidden.controls.feature_box.objects
+    assert len(hidden.controls.feature_box.objects) == 6 and not hidden.controls.dataset_box.objects
     assert not app.controls.notices.visible
 
 

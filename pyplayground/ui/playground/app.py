@@ -3,9 +3,10 @@
 Every user action becomes a new :class:`~pyplayground.state.PlaygroundState` passed to
 :meth:`Playground.set_state`; afterwards every widget and plot is re-read from the
 playground (never from the widget that changed), so rapid clicks while training can
-never leave the page and the model out of step.  A frame (:meth:`PlaygroundApp.draw`)
-costs a handful of model updates: all neuron thumbnails and biases in one, all links in
-one, the output heatmap in one, plus the counters and the two streaming charts.
+never leave the page and the model out of step.  A frame (:meth:`PlaygroundApp.draw`) is
+one message to the page (see :mod:`.frame`), and training waits until the page has shown
+the previous frame, so it runs exactly as fast as the page can draw (one epoch per drawn
+frame at speed 1, like TF Playground).
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         c.dismiss.on_click(lambda e: self.show_notices([]))
         self.bridge.on("hover", lambda a, b, cc: self.hover(int(a)))
         self.bridge.on("edit", lambda a, b, cc: self.select_edit(int(a), int(b), int(cc)))
-        self.bridge.on("tap", lambda a, b, cc: self.add_point(a, b, from_click=True))
+        self.bridge.on("tap", lambda a, b, cc: self.add_point(a, b))
 
     # ------------------------------------------------------------ actions
     def _set(self, attr: str, value: Any) -> None:
@@ -204,7 +205,7 @@ class PlaygroundApp(pn.viewable.Viewer):
     def step(self) -> None:
         """Pause and train exactly one epoch."""
         self._pause()
-        self._train(1)
+        self.pg.step(1)
         self.draw(chart_mode=ADD_POINT)
 
     def regenerate(self) -> None:
@@ -259,7 +260,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         if not self.runner.playing:
             self.draw(confusion=False)
 
-    def add_point(self, x: float, y: float, *, from_click: bool = False) -> None:
+    def add_point(self, x: float, y: float) -> None:
         """Add a training point of the chosen class at (x, y)."""
         label = self.controls.add_class.value
         s = self.pg.state
@@ -336,9 +337,6 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.draw()
 
     # ---------------------------------------------------------- training
-    def _train(self, epochs: int) -> StepResult:
-        return self.pg.step(epochs)
-
     def _painted_frame(self, frame: int) -> None:
         self._painted = max(self._painted or 0, frame)
         # start the next frame now rather than at the timer's next poll (up to a period
@@ -370,7 +368,7 @@ class PlaygroundApp(pn.viewable.Viewer):
             self._pause()
             return False
         try:
-            result = self._train(self.pg.state.epochs_per_frame)
+            result = self.pg.step()
             self.draw(
                 chart_mode=ADD_POINT,
                 direct=True,
@@ -492,7 +490,11 @@ class PlaygroundApp(pn.viewable.Viewer):
         def acc(v: float | None) -> str:
             return "" if v is None else f"{100 * v:.1f}%"
 
-        head = "<th></th><th>loss</th><th>accuracy</th>"
+        head = (
+            "<th></th><th>loss</th><th>accuracy</th>"
+            if r.train_accuracy is not None
+            else ("<th></th><th>loss</th><th></th>")
+        )
         if r.status == "diverged":  # short here; the whole explanation in the tooltip
             head = (
                 f'<th colspan="3" class="pg-status pg-diverged" role="alert" '
@@ -511,6 +513,7 @@ class PlaygroundApp(pn.viewable.Viewer):
 
     # --------------------------------------------------------- refreshing
     def _refresh_points(self) -> None:
+        self.heatmap.set_palette(self.pg.state.palette)
         p = self.pg.points
         n_classes = self.pg.n_outputs if self.pg.problem == "multiclass" else 0
         self.heatmap.set_points(
@@ -598,7 +601,9 @@ class PlaygroundApp(pn.viewable.Viewer):
         self.network_view.set_palette(s.palette)
         self.heatmap.set_palette(s.palette)
         self.heatmap.show_test = s.show_test_data
-        self.legend.object = legend_html(s.palette)
+        self.legend.object = legend_html(
+            s.palette, self.pg.n_outputs if self.pg.problem == "multiclass" else 0
+        )
         self._sync_controls()
         self.sharing.update(s)
         if getattr(self, "url", None) is not None:

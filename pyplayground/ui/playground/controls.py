@@ -157,10 +157,12 @@ class Controls:
                 css_classes=[f"pg-dataset-{name}", "pg-dataset"],
                 stylesheets=[THUMB_CSS],
                 description=f"Use the {spec.label} dataset",
+                color="primary",
+                variant="outline",
             )
             for name, spec in DATASETS.items()
         }
-        self.dataset_box = pn.GridBox(*self.datasets.values(), ncols=3, width=230, margin=0)
+        self.dataset_box = pn.GridBox(ncols=3, width=230, margin=0)
         self.perc_train = _slider("Ratio of training to test data (%)", 10, 90, 10, "pg-perc-train")
         self.noise = _slider("Noise", 0, 50, 5, "pg-noise")
         self.batch_size = _slider("Batch size", 1, 30, 1, "pg-batch-size")
@@ -186,7 +188,7 @@ class Controls:
             )
             for name in FEATURE_NAMES
         }
-        self.feature_box = pn.GridBox(*self.features.values(), ncols=4, width=230, margin=0)
+        self.feature_box = pn.GridBox(ncols=4, width=230, margin=0)
         self.upload = pn.widgets.FileInput(
             accept=".csv,text/csv",
             width=210,
@@ -386,34 +388,38 @@ class Controls:
             self.show_test.value = s.show_test_data
             self.discretize.value = s.discretize
             self.palette.value = s.palette
-            shown = set(problem_datasets(s.problem))
+            shown = [] if "dataset" in s.hidden else problem_datasets(s.problem)
             for name, button in self.datasets.items():
-                button.visible = name in shown and "dataset" not in s.hidden
                 button.variant = "solid" if name == s.active_dataset else "outline"
-                button.color = "primary"
                 button.icon = dataset_icon(name, s.palette)
             for name, toggle in self.features.items():
                 on = name in s.features
                 toggle.value = on
                 toggle.icon = feature_icon(name, s.palette, on)
                 toggle.variant = "solid" if on else "outline"
-                toggle.visible = "features" not in s.hidden and name not in s.hidden
+            features = (
+                [] if "features" in s.hidden else [n for n in self.features if n not in s.hidden]
+            )
+            # the grids get only the buttons on show (hidden children of a GridBox would
+            # keep their cells and leave holes)
+            _set_objects(self.dataset_box, [self.datasets[n] for n in shown])
+            _set_objects(self.feature_box, [self.features[n] for n in features])
             self._hide_and_lock(s)
 
     def _hide_and_lock(self, s: PlaygroundState) -> None:
+        grids = ("dataset", "features", "numNodes", *FEATURE_NAMES)  # shown via their rows
         for control, widgets in self.by_control.items():
-            if control in ("dataset", "features") or control in FEATURE_NAMES:
-                hide = False  # visibility of these is handled in sync()
-            else:
-                hide = control in s.hidden
             for w in widgets:
-                if hide:
-                    w.visible = False
-                elif control not in ("dataset", "features", "numNodes", *FEATURE_NAMES):
-                    w.visible = True
+                if control not in grids:
+                    w.visible = control not in s.hidden
                 w.disabled = control in s.locked or (
                     control in FEATURE_NAMES and "features" in s.locked
                 )
+
+
+def _set_objects(layout: Any, objects: list[Any]) -> None:
+    if list(layout.objects) != objects:
+        layout.objects = objects
 
 
 __all__ = ["ACTIVATION_LABELS", "PROBLEM_LABELS", "Controls", "problem_datasets"]

@@ -30,9 +30,22 @@ def note(text: str, width: int = 220) -> pn.pane.HTML:
     return pn.pane.HTML(f'<p style="{_P}">{text}</p>', margin=(0, 8), width=width)
 
 
-def legend_html(palette: str) -> str:
-    """TF's colour legend: a gradient from -1 to 1 and what the colours mean."""
-    colors = ", ".join(heat_colors(PALETTES[palette]))
+def legend_html(palette: str, n_classes: int = 0) -> str:
+    """TF's colour legend (a gradient from -1 to 1), or the class colours for multi-class."""
+    pal = PALETTES[palette]
+    if n_classes:
+        items = "".join(
+            f'<span style="margin-right:10px"><span aria-hidden="true" style="display:inline-'
+            f"block;width:10px;height:10px;border-radius:5px;vertical-align:middle;background:"
+            f'{pal.classes[k % len(pal.classes)]}"></span> class {k}</span>'
+            for k in range(n_classes)
+        )
+        return (
+            f'<div style="font-size:11px;color:#3c4043">{items}</div>'
+            f'<p style="{_P};font-size:11px">The colour is the most likely class; paler '
+            "means less sure. Neurons and weights keep the −1 … +1 colours.</p>"
+        )
+    colors = ", ".join(heat_colors(pal))
     return (
         '<div style="display:flex;align-items:center;gap:6px;font-size:11px;color:#3c4043">'
         f'<span>−1</span><div style="width:144px;height:10px;border-radius:2px;'
