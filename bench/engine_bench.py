@@ -28,7 +28,8 @@ What is measured (see ``docs/benchmarks.md`` for the results):
   across frames), its construction is timed separately.
 
 Every figure is the median of ``--reps`` repetitions (default 7), each running the
-operation repeatedly for at least ``--min-time`` seconds, after a warm-up.
+operation repeatedly for at least ``--min-time`` seconds, after a warm-up; the repetitions
+of the cases in one table are interleaved so that load from other processes hits them alike.
 """
 
 from __future__ import annotations
@@ -479,7 +480,8 @@ def run_all(
             with_torch = True
         except ImportError:
             with_torch = False
-    result: dict[str, Any] = {"machine": machine_info(), "settings": dict(kw), "nets": {}}
+    settings = dict(kw, prewarm=prewarm)
+    result: dict[str, Any] = {"machine": machine_info(), "settings": settings, "nets": {}}
     result["machine"]["loadavg_start"] = _loadavg()
     wall0, cpu0 = time.perf_counter(), _cpu_times()
     if prewarm > 0:  # wasm tier-up: run the hot code once before any timing

@@ -57,21 +57,15 @@ class Bridge:
         """JS statements sending ``kind`` with the values in the array ``v``."""
         return SEND_JS.replace("KIND", f'"{kind}"')
 
-    def callback(
-        self, kind: str, values: str, *, next_frame: bool = False, **args: Any
-    ) -> CustomJS:
+    def callback(self, kind: str, values: str, **args: Any) -> CustomJS:
         """A ``CustomJS`` sending ``kind`` with ``values``: JS statements returning [a, b, c].
 
-        They may ``return null`` to send nothing.  With ``next_frame`` the event is sent
-        from the next animation frame (after the browser painted what just changed).
+        They may ``return null`` to send nothing.
         """
-        send = self.send_js(kind)
-        if next_frame:
-            send = f"requestAnimationFrame(() => {{ {send} }});"
         code = f"""
         const v = (() => {{ {values} }})();
         if (v == null) {{ return; }}
-        {send}
+        {self.send_js(kind)}
         """
         return CustomJS(args={"bridge": self.model, **args}, code=code)
 

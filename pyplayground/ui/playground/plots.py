@@ -24,7 +24,7 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from .bridge import Bridge
-from .palette import CLASS_SHADES, PALETTES, class_colors, encode_classes, heat_colors
+from .palette import PALETTES, class_colors, encode_classes, heat_colors
 
 EXTENT = 6.0
 MAX_POINTS = 500
@@ -473,7 +473,6 @@ class ConfusionMatrix(pn.viewable.Viewer):
 
 
 __all__ = [
-    "CLASS_SHADES",
     "ConfusionMatrix",
     "Decimator",
     "GradientFlow",

@@ -1,18 +1,17 @@
 """Play/pause: training as ticks of a Panel periodic callback (never a thread or a loop).
 
 Each tick trains ``epochs_per_frame`` epochs and draws one frame, unless the page has not
-yet painted the last frames (then the tick does nothing and training waits for it, as TF
-Playground's one-epoch-per-animation-frame loop does).  The tick is a
-coroutine that ends with ``await asyncio.sleep(0)``: inside the Pyodide worker a tick
-that takes longer than the period would otherwise run back to back without ever
-letting the worker read the page's messages (clicks would wait until Pause).
+yet shown the last one (then the tick does nothing and training waits for it, as TF
+Playground's one-epoch-per-animation-frame loop does; the page's acknowledgement starts
+the next tick at once, the timer only polls).  The tick is a coroutine that ends with
+``await asyncio.sleep(0)``: inside the Pyodide worker a tick that takes longer than the
+period would otherwise run back to back without ever letting the worker read the page's
+messages (clicks would wait until Pause).
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -31,14 +30,12 @@ class Runner(param.Parameterized):
         super().__init__(**params)
         self._tick = tick
         self._callback: Any = None
-        self._times: deque[float] = deque(maxlen=60)
 
     @param.depends("playing", watch=True)
     def _toggle(self) -> None:
         if self.playing and self._callback is None:
-            self._times.clear()
             # background=True: no busy-indicator bookkeeping per tick, which costs the
-            # Pyodide worker several ms each time (param watchers on pn.state.busy)
+            # Pyodide worker ~17 ms each time (param watchers on pn.state.busy)
             self._callback = PeriodicCallback(
                 callback=self._run, period=self.period, background=True
             )
@@ -57,16 +54,7 @@ class Runner(param.Parameterized):
         if not self._tick():
             return False
         self.frames += 1
-        self._times.append(time.perf_counter())
         return True
-
-    @property
-    def fps(self) -> float:
-        """Frames per second over the last (up to) 60 frames."""
-        if len(self._times) < 2:
-            return 0.0
-        span = self._times[-1] - self._times[0]
-        return (len(self._times) - 1) / span if span > 0 else 0.0
 
 
 __all__ = ["Runner"]
