@@ -399,7 +399,7 @@ def make_two_moons(
 
 def _class_sizes(n_samples: int, n_classes: int) -> np.ndarray:
     base, extra = divmod(n_samples, n_classes)
-    return base + (np.arange(n_classes) < extra).astype(np.int64)
+    return base + (np.arange(n_classes) < extra).astype(np.intp)  # np.repeat needs intp on wasm32
 
 
 def make_spiral3(

@@ -111,7 +111,7 @@ class AppPage:
         self.base_url = base_url
 
     # --- navigation
-    def open(self, path: str = "playground.html", wait: bool = True) -> dict:
+    def open(self, path: str = "train.html", wait: bool = True) -> dict:
         self.page.goto(self.base_url + path, wait_until="load")
         return self.wait_ready() if wait else {}
 

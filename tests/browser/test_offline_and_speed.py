@@ -21,7 +21,7 @@ def test_a_visited_page_works_offline(browser_factory, built_site: Path) -> None
     server = Server(built_site)
     app = browser_factory(server.url)
     try:
-        app.open("playground.html")
+        app.open("train.html")
         app.wait_until(OFFLINE_READY_JS, timeout_ms=60_000)
         cached = app.page.evaluate("window.pgLoading.cached")
         assert cached["ok"], f"the service worker could not keep: {cached['failed']}"
@@ -71,12 +71,12 @@ def test_cold_and_warm_load_times(browser_factory, built_site: Path) -> None:
         server = Server(built_site)
         try:
             app = browser_factory(server.url, route=False)  # routing disables the HTTP cache
-            cold = app.open("playground.html")
+            cold = app.open("train.html")
             cold_bytes, cold_files = bytes_served(server.log, built_site)
             app.wait_until(OFFLINE_READY_JS, timeout_ms=60_000)
             n = len(server.log)
             app.page.goto("about:blank")
-            app.page.goto(server.url + "playground.html", wait_until="load")
+            app.page.goto(server.url + "train.html", wait_until="load")
             warm = app.wait_ready()
             warm_bytes, warm_files = bytes_served(server.log[n:], built_site)
         finally:

@@ -1,4 +1,4 @@
-"""The full playground page (``playground_full.html``) on the built site, in Chromium.
+"""The full playground page (``playground.html``) on the built site, in Chromium.
 
 Every test runs on the static site in headless Chromium with the harness' network guard
 (any request off 127.0.0.1, console error or page error fails the test).  The speed test
@@ -17,7 +17,7 @@ from pgbrowser import REPO, record
 from pyplayground.ui.playground.geometry import HEIGHT, Geometry
 
 pytestmark = pytest.mark.browser
-PAGE = "playground_full.html"
+PAGE = "playground.html"
 AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 FRAMES_JS = "() => window.pgFrames ? window.pgFrames.painted : 0"
 DIRECT_JS = "() => window.pgFrames ? window.pgFrames.direct : 0"

@@ -21,7 +21,7 @@ def served_app():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "panel", "serve", str(REPO / "web" / "playground.py"),
+        [sys.executable, "-m", "panel", "serve", str(REPO / "web" / "train.py"),
          "--port", str(port), "--address", "127.0.0.1",
          "--allow-websocket-origin", f"127.0.0.1:{port}"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -29,7 +29,7 @@ def served_app():
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(base + "playground", timeout=5).close()
+            urllib.request.urlopen(base + "train", timeout=5).close()
             break
         except OSError:
             assert proc.poll() is None and time.monotonic() < deadline, "panel serve failed"
@@ -41,7 +41,7 @@ def served_app():
 
 def test_trains_under_panel_serve(browser_factory, served_app: str) -> None:
     app = browser_factory(served_app)
-    app.page.goto(served_app + "playground", wait_until="load")
+    app.page.goto(served_app + "train", wait_until="load")
     app.widget("pg-play").wait_for(timeout=60_000)
     app.page.locator(".pg-epoch").first.wait_for(timeout=60_000)
     assert app.number("pg-epoch") == 0

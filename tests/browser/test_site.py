@@ -42,7 +42,7 @@ def wait_number(app, css_class: str, predicate, timeout_s: float = 60.0) -> int:
 
 def test_landing_page_lists_apps_and_lessons(app, built_site: Path) -> None:
     app.page.goto(app.base_url + "index.html", wait_until="load")
-    link = app.page.locator("a.pg-app-link[href='./playground.html']")
+    link = app.page.locator("a.pg-app-link[href='./train.html']")
     assert link.count() == 1
     lessons = sorted(
         p
@@ -55,12 +55,12 @@ def test_landing_page_lists_apps_and_lessons(app, built_site: Path) -> None:
         assert app.page.locator(".pg-empty").inner_text() == "No lessons yet."
     assert app.page.locator("#pg-file-warning").is_hidden()
     link.click()
-    app.page.wait_for_url("**/playground.html")
+    app.page.wait_for_url("**/train.html")
     app.wait_ready()
 
 
 def test_playground_trains_pauses_and_switches_dataset(app) -> None:
-    status = app.open("playground.html")
+    status = app.open("train.html")
     assert [p[0] for p in status["phases"]][-1] == "ready"
     assert app.number("pg-epoch") == 0
     image0 = app.model_js("pg-image-source", IMAGE_SUM)
@@ -88,7 +88,7 @@ def test_playground_trains_pauses_and_switches_dataset(app) -> None:
 
 
 def test_dragging_the_noise_slider_regenerates_the_data(app) -> None:
-    app.open("playground.html")
+    app.open("train.html")
     points0 = app.model_js("pg-points-source", POINTS_SUM)
     before = app.text("pg-noise")
     app.drag(app.page.locator(".pg-noise .noUi-handle").first, 120)
@@ -99,7 +99,7 @@ def test_dragging_the_noise_slider_regenerates_the_data(app) -> None:
 
 
 def test_file_url_explains_that_the_site_must_be_served(browser_factory, built_site) -> None:
-    for page in ("playground.html", "index.html"):
+    for page in ("train.html", "index.html"):
         app = browser_factory(built_site.as_uri() + "/", extra_allowed=("file://",))
         app.page.goto(app.base_url + page, wait_until="load")
         if page == "index.html":
@@ -127,7 +127,7 @@ def test_install_failure_is_shown_on_the_page(browser_factory, site_copy: Path) 
     try:
         app = browser_factory(server.url)
         app.guard.expect_errors = True
-        app.page.goto(server.url + "playground.html")
+        app.page.goto(server.url + "train.html")
         app.page.wait_for_function(READY_JS, timeout=120_000)
         error = app.page.evaluate("window.pgLoading.error")
         assert error["title"] == "Start-up failed (install)", error
@@ -161,7 +161,7 @@ def test_python_exception_at_start_up_is_shown_on_the_page(
     try:
         app = browser_factory(server.url)
         app.guard.expect_errors = True
-        app.page.goto(server.url + "playground.html")
+        app.page.goto(server.url + "train.html")
         app.page.wait_for_function(READY_JS, timeout=120_000)
         error = app.page.evaluate("window.pgLoading.error")
         assert error["title"] == "Start-up failed (app)", error

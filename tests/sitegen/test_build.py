@@ -43,6 +43,7 @@ def test_the_site_has_everything_it_serves(built: Path) -> None:
     for name in (
         "index.html",
         "playground.html",
+        "train.html",
         "playground.js",
         "sw.js",
         ".nojekyll",

@@ -70,7 +70,7 @@ def test_the_landing_page_lists_apps_and_an_empty_lesson_list() -> None:
     html = render_index(
         TEMPLATE,
         title="pyplayground",
-        apps=[app_link(REPO / "web" / "playground.py")],
+        apps=[app_link(REPO / "web" / "playground.py"), app_link(REPO / "web" / "train.py")],
         lessons=[],
         version="0",
         pyodide_version="0.27.7",
@@ -78,6 +78,7 @@ def test_the_landing_page_lists_apps_and_an_empty_lesson_list() -> None:
         bokeh_version="3.9.2",
     )
     assert 'href="./playground.html"' in html
+    assert 'href="./train.html"' in html
     assert "No lessons yet." in html
     assert "pyplayground serve" in html  # the file:// notice
 

@@ -30,7 +30,7 @@ def panel_server():
             "-m",
             "panel",
             "serve",
-            str(REPO / "web" / "playground.py"),
+            str(REPO / "web" / "train.py"),
             "--port",
             str(port),
             "--address",
@@ -43,7 +43,7 @@ def panel_server():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}/playground"
+    url = f"http://127.0.0.1:{port}/train"
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -63,7 +63,7 @@ def panel_server():
 
 
 def test_panel_serve_runs_the_entry_script(panel_server: str) -> None:
-    # Each GET creates a session: the server runs web/playground.py to build its document.
+    # Each GET creates a session: the server runs web/train.py to build its document.
     with urllib.request.urlopen(panel_server, timeout=30) as response:
         html = response.read().decode()
     assert response.status == 200
