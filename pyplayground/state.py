@@ -460,8 +460,6 @@ class _Parser:
             fixed = 50  # TF Playground forces a noise above 80 to 50
         else:
             fixed = min(max(round(number), int(spec.low)), int(spec.high))
-        if spec.step > 1:
-            fixed = min(int(spec.high), max(int(spec.low), fixed))
         if fixed != number:
             self.problem(
                 key, f"{number:g} is outside [{spec.low:g}, {spec.high:g}] or not whole; "
