@@ -199,6 +199,7 @@ class Trainer:
         """Change hyperparameters without resetting the weights (e.g. the learning rate)."""
         old = self.config
         self.config = replace(old, **changes).validate()
+        self._regularizer = get_regularizer(self.config.regularization)
         if any(
             getattr(old, k) != getattr(self.config, k)
             for k in ("optimizer", "momentum", "beta1", "beta2", "eps")
@@ -207,6 +208,7 @@ class Trainer:
 
     def _make_optimizer(self) -> None:
         c = self.config
+        self._regularizer = get_regularizer(c.regularization)
         kwargs: dict[str, float] = {}
         if c.optimizer == "momentum":
             kwargs = {"momentum": c.momentum}
@@ -289,7 +291,7 @@ class Trainer:
     def _update(self) -> None:
         cfg = self.config
         net = self.network
-        reg = get_regularizer(cfg.regularization)
+        reg = self._regularizer
         use_reg = reg.name != "none" and cfg.regularization_rate > 0
         before = net.params.copy() if use_reg else None
         frozen = net.frozen if self._has_frozen else None
