@@ -35,6 +35,8 @@ from typing import Any, Final
 
 from .features import FEATURE_NAMES
 from .state import CONTROLS, FIELDS, PlaygroundState, StateError, _suggest
+from .widgets import KINDS, SpecError, WidgetKind, get_kind
+from .widgets._spec import MetricSpec
 
 #: The ``schema:`` value every lesson file declares.
 SCHEMA_VERSION: Final = "playground-lesson/1"
@@ -42,6 +44,8 @@ SCHEMA_VERSION: Final = "playground-lesson/1"
 COMPILED_FORMAT: Final = "pyplayground-compiled-lesson/1"
 RUNTIMES: Final = ("browser", "gpu-optional", "gpu-required")
 LEVELS: Final = ("beginner", "intermediate", "advanced")
+#: The kind of a playground part (widget kinds are named by :data:`pyplayground.widgets.KINDS`).
+PLAYGROUND: Final = "playground"
 #: Lesson, playground and task ids: lowercase words joined by ``-``.
 ID_PATTERN: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_RE: Final = re.compile(ID_PATTERN)
@@ -60,21 +64,6 @@ class LessonError(ValueError):
 
 
 # ---------------------------------------------------------------- registries
-@dataclass(frozen=True, slots=True)
-class MetricSpec:
-    """A live metric a task check can read.
-
-    ``kind`` is ``"number"``, ``"integer"`` or ``"boolean"``; ``percent``
-    metrics are fractions in [0, 1] shown as percentages.
-    """
-
-    name: str
-    kind: str
-    label: str
-    description: str
-    percent: bool = False
-
-
 #: Metrics by name: :meth:`pyplayground.playground.Playground.metrics` plus derived gaps.
 METRICS: Final = MappingProxyType(
     {
@@ -232,6 +221,7 @@ class Condition:
     value: Any
     for_epochs: int = 1
     label: str = ""
+    kind: str = PLAYGROUND  # the live part's kind: "playground" or a widget kind
 
     def holds(self, metrics: Mapping[str, Any], state: Mapping[str, Any]) -> bool:
         """Whether the comparison is true for one snapshot (``for_epochs`` not applied)."""
@@ -243,14 +233,14 @@ class Condition:
         if self.label:
             return self.label
         if self.source == "metric":
-            spec = METRICS[self.name]
+            spec = metric_specs(self.kind)[self.name]
             text = f"{spec.label} {_SYMBOL[self.op]} {_show(self.value, spec.percent)}"
             if spec.kind == "boolean":
                 text = spec.label if self.value is (self.op == "==") else f"not {spec.label}"
             if self.for_epochs > 1:
-                text += f" for {self.for_epochs} epochs in a row"
+                text += f" for {self.for_epochs} {_counter_unit(self.kind)} in a row"
             return text
-        label = STATE_KEYS[self.name]
+        label = state_labels(self.kind)[self.name]
         if self.op in LENGTH_OPS:
             return f"number of {label} {_SYMBOL[self.op[3:]]} {self.value}"
         if self.op in MEMBER_OPS:
@@ -319,13 +309,39 @@ def _normal(value: Any) -> Any:
     return value
 
 
-def parse_check(data: Any, path: str = "check") -> Group:
+def metric_specs(kind: str = PLAYGROUND) -> Mapping[str, MetricSpec]:
+    """The metrics a check on a live part of ``kind`` can read."""
+    return METRICS if kind == PLAYGROUND else get_kind(kind).metric_map
+
+
+def state_labels(kind: str = PLAYGROUND) -> Mapping[str, str]:
+    """The state keys a check on a live part of ``kind`` can read, with their labels."""
+    if kind == PLAYGROUND:
+        return STATE_KEYS
+    return {name: spec.label for name, spec in get_kind(kind).param_map.items()}
+
+
+def counter_metric(kind: str = PLAYGROUND) -> str | None:
+    """The metric that counts steps of a live part of ``kind`` (``epoch`` for playgrounds)."""
+    return "epoch" if kind == PLAYGROUND else get_kind(kind).counter
+
+
+def _counter_unit(kind: str) -> str:
+    counter = counter_metric(kind)
+    return "epochs" if counter == "epoch" else f"{counter}s"
+
+
+def parse_check(data: Any, path: str = "check", kind: str = PLAYGROUND) -> Group:
     """Validate a check (plain data) and return it as a :class:`Group`.
 
-    A single condition is wrapped in ``all``.  Raises :class:`LessonError`
-    naming the field (``check.all[0].op``), the bad value and what is allowed.
+    A single condition is wrapped in ``all``.  ``kind`` is the kind of live part the
+    check reads (``"playground"`` or a widget kind such as ``"tsne"``): it decides which
+    metrics and state keys exist.  Raises :class:`LessonError` naming the field
+    (``check.all[0].op``), the bad value and what is allowed.
     """
-    node = _parse_node(data, path)
+    if kind != PLAYGROUND and kind not in KINDS:
+        raise LessonError(path, f"{kind!r} is not a kind of live part")
+    node = _parse_node(data, path, kind)
     return node if isinstance(node, Group) else Group("all", (node,))
 
 
@@ -334,7 +350,7 @@ _METRIC_KEYS: Final = frozenset({"metric", "op", "value", "for_epochs", "label"}
 _STATE_PRED_KEYS: Final = frozenset({"state", "op", "value", "label"})
 
 
-def _parse_node(data: Any, path: str) -> Condition | Group:
+def _parse_node(data: Any, path: str, part: str = PLAYGROUND) -> Condition | Group:
     if not isinstance(data, Mapping):
         raise LessonError(
             path, f"must be a mapping with 'all', 'any', 'metric' or 'state'. Got {data!r}"
@@ -368,10 +384,14 @@ def _parse_node(data: Any, path: str) -> Condition | Group:
             raise LessonError(
                 f"{path}.{kind}", f"must be a non-empty list of conditions. Got {items!r}"
             )
-        parsed = tuple(_parse_node(item, f"{path}.{kind}[{i}]") for i, item in enumerate(items))
+        parsed = tuple(
+            _parse_node(item, f"{path}.{kind}[{i}]", part) for i, item in enumerate(items)
+        )
         return Group(kind, parsed, label)
     if kind == "metric":
-        return _parse_metric(data, path, label)
+        return _parse_metric(data, path, label, part)
+    if part != PLAYGROUND:
+        return _parse_widget_state(data, path, label, get_kind(part))
     return _parse_state(data, path, label)
 
 
@@ -388,14 +408,18 @@ def _require_op(data: Mapping[str, Any], path: str, ops: Sequence[str]) -> str:
     return str(op)
 
 
-def _parse_metric(data: Mapping[str, Any], path: str, label: str) -> Condition:
+def _parse_metric(
+    data: Mapping[str, Any], path: str, label: str, part: str = PLAYGROUND
+) -> Condition:
     name = data["metric"]
-    if name not in METRICS:
+    metrics = metric_specs(part)
+    if name not in metrics:
+        what = "a metric" if part == PLAYGROUND else f"a metric of {part}"
         raise LessonError(
             f"{path}.metric",
-            f"{name!r} is not a metric; allowed: {list(METRICS)}{_suggest(str(name), METRICS)}",
+            f"{name!r} is not {what}; allowed: {list(metrics)}{_suggest(str(name), metrics)}",
         )
-    spec = METRICS[name]
+    spec = metrics[name]
     ops = ("==", "!=") if spec.kind == "boolean" else METRIC_OPS
     op = _require_op(data, path, ops)
     value = data["value"]
@@ -417,7 +441,38 @@ def _parse_metric(data: Mapping[str, Any], path: str, label: str) -> Condition:
         raise LessonError(
             f"{path}.for_epochs", f"must be a whole number from 1 to 100000. Got {for_epochs!r}"
         )
-    return Condition("metric", name, op, value, for_epochs, label)
+    if for_epochs > 1 and counter_metric(part) is None:
+        raise LessonError(
+            f"{path}.for_epochs", f"a {part} has no steps to count; leave for_epochs out"
+        )
+    return Condition("metric", name, op, value, for_epochs, label, part)
+
+
+def _parse_widget_state(
+    data: Mapping[str, Any], path: str, label: str, kind: WidgetKind
+) -> Condition:
+    key = data["state"]
+    if key not in kind.param_map:
+        raise LessonError(
+            f"{path}.state",
+            f"{key!r} is not a {kind.name} setting; allowed: {list(kind.param_map)}"
+            f"{_suggest(str(key), kind.param_map)}",
+        )
+    spec = kind.param_map[key]
+    ops = (*METRIC_OPS, "in", "not_in") if spec.ordered else ("==", "!=", "in", "not_in")
+    op = _require_op(data, path, ops)
+    value = data["value"]
+    vpath = f"{path}.value"
+    try:
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                raise LessonError(vpath, f"{op} needs a non-empty list of values. Got {value!r}")
+            value = [spec.check(v, f"{vpath}[{i}]") for i, v in enumerate(value)]
+        else:
+            value = spec.check(value, vpath)
+    except SpecError as exc:
+        raise LessonError(exc.path, exc.detail) from None
+    return Condition("state", key, op, value, 1, label, kind.name)
 
 
 def _parse_state(data: Mapping[str, Any], path: str, label: str) -> Condition:
@@ -531,12 +586,26 @@ class Task:
     hints_html: tuple[str, ...] = ()
     text_html: str = ""
     title_html: str = ""
-    solution: PlaygroundState | None = None
+    solution: PlaygroundState | Mapping[str, Any] | None = None
     solution_overrides: Mapping[str, Any] | None = None
     line: int = 0
 
 
-Block = ProseBlock | PlaygroundSpec | Task
+@dataclass(frozen=True, slots=True)
+class WidgetSpec:
+    """A ``:::{<kind>} ID`` block (``:::{tsne} main``): a live widget with its full settings."""
+
+    id: str
+    kind: str
+    state: Mapping[str, Any]
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    height: int | None = None
+    caption: str = ""
+    line: int = 0
+
+
+Part = PlaygroundSpec | WidgetSpec
+Block = ProseBlock | PlaygroundSpec | WidgetSpec | Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +627,21 @@ class Lesson:
     def playgrounds(self) -> dict[str, PlaygroundSpec]:
         """Playground blocks by id, in document order."""
         return {b.id: b for b in self.blocks if isinstance(b, PlaygroundSpec)}
+
+    @property
+    def widgets(self) -> dict[str, WidgetSpec]:
+        """Widget blocks (t-SNE, adversarial, ...) by id, in document order."""
+        return {b.id: b for b in self.blocks if isinstance(b, WidgetSpec)}
+
+    @property
+    def parts(self) -> dict[str, Part]:
+        """Every live part (playgrounds and widgets) by id, in document order."""
+        return {b.id: b for b in self.blocks if isinstance(b, PlaygroundSpec | WidgetSpec)}
+
+    def part_kind(self, part_id: str) -> str:
+        """``"playground"`` or the widget kind of the live part ``part_id``."""
+        part = self.parts[part_id]
+        return part.kind if isinstance(part, WidgetSpec) else PLAYGROUND
 
     @property
     def tasks(self) -> tuple[Task, ...]:
@@ -582,9 +666,15 @@ class Lesson:
         if data.get("format") != COMPILED_FORMAT:
             raise LessonError("format", f"expected {COMPILED_FORMAT!r}. Got {data.get('format')!r}")
         state = _state(data.get("state", {}), "state")
+        raw_blocks = list(data.get("blocks", []))
+        kinds = {
+            str(raw.get("id")): (raw.get("kind") if raw.get("type") == "widget" else PLAYGROUND)
+            for raw in raw_blocks
+            if raw.get("type") in ("playground", "widget")
+        }
         blocks: list[Block] = []
-        for i, raw in enumerate(data.get("blocks", [])):
-            blocks.append(_block(raw, f"blocks[{i}]"))
+        for i, raw in enumerate(raw_blocks):
+            blocks.append(_block(raw, f"blocks[{i}]", kinds))
         lesson = cls(
             id=str(data["id"]),
             title=str(data["title"]),
@@ -597,10 +687,10 @@ class Lesson:
             authors=tuple(data.get("authors", ())),
             source=str(data.get("source", "")),
         )
-        known = lesson.playgrounds
+        known = lesson.parts
         for task in lesson.tasks:
             if task.playground not in known:
-                raise LessonError(f"task {task.id}", f"unknown playground {task.playground!r}")
+                raise LessonError(f"task {task.id}", f"unknown live part {task.playground!r}")
         return lesson
 
 
@@ -614,7 +704,16 @@ def _state(data: Any, path: str, base: PlaygroundState | None = None) -> Playgro
     return state
 
 
-def _block(raw: Mapping[str, Any], path: str) -> Block:
+def _widget_state(kind: str, data: Any, path: str, base: Mapping[str, Any] | None = None) -> dict:
+    try:
+        return get_kind(kind).state(data, path, base)
+    except SpecError as exc:
+        raise LessonError(exc.path, exc.detail) from None
+    except KeyError as exc:
+        raise LessonError(f"{path}", str(exc.args[0])) from None
+
+
+def _block(raw: Mapping[str, Any], path: str, kinds: Mapping[str, str] | None = None) -> Block:
     kind = raw.get("type")
     line = int(raw.get("line", 0))
     if kind == "prose":
@@ -628,25 +727,44 @@ def _block(raw: Mapping[str, Any], path: str) -> Block:
             caption=str(raw.get("caption", "")),
             line=line,
         )
+    if kind == "widget":
+        wkind = str(raw.get("kind"))
+        return WidgetSpec(
+            id=str(raw["id"]),
+            kind=wkind,
+            state=MappingProxyType(_widget_state(wkind, raw.get("state", {}), f"{path}.state")),
+            overrides=MappingProxyType(dict(raw.get("overrides", {}))),
+            height=raw.get("height"),
+            caption=str(raw.get("caption", "")),
+            line=line,
+        )
     if kind == "task":
+        part = (kinds or {}).get(str(raw["playground"]), PLAYGROUND)
         solution = raw.get("solution")
+        if solution is not None:
+            solution = (
+                _state(solution, f"{path}.solution")
+                if part == PLAYGROUND
+                else MappingProxyType(_widget_state(part, solution, f"{path}.solution"))
+            )
         overrides = raw.get("solution_overrides")
         hints = tuple(str(h) for h in raw.get("hints", ()))
         return Task(
             id=str(raw["id"]),
             playground=str(raw["playground"]),
             title=str(raw["title"]),
-            check=parse_check(raw["check"], f"{path}.check"),
+            check=parse_check(raw["check"], f"{path}.check", part),
             hints=hints,
             hints_html=tuple(raw.get("hints_html", [html.escape(h) for h in hints])),
             text_html=str(raw.get("text_html", "")),
             title_html=str(raw.get("title_html", html.escape(str(raw["title"])))),
-            solution=None if solution is None else _state(solution, f"{path}.solution"),
+            solution=solution,
             solution_overrides=None if overrides is None else MappingProxyType(dict(overrides)),
             line=line,
         )
     raise LessonError(
-        f"{path}.type", f"{kind!r} is not a block type; allowed: ['prose', 'playground', 'task']"
+        f"{path}.type",
+        f"{kind!r} is not a block type; allowed: ['prose', 'playground', 'widget', 'task']",
     )
 
 
@@ -767,14 +885,19 @@ class TaskTracker:
             The playground the snapshot comes from; ``None`` means every task
             (fine for lessons with a single playground).
         """
-        if playground is not None and playground not in self.lesson.playgrounds:
+        parts = self.lesson.parts
+        if playground is not None and playground not in parts:
             raise KeyError(
-                f"No playground {playground!r} in lesson {self.lesson.id!r}; "
-                f"playgrounds: {list(self.lesson.playgrounds)}"
+                f"No live part {playground!r} in lesson {self.lesson.id!r}; "
+                f"live parts (playgrounds and widgets): {list(parts)}"
             )
-        values = with_derived(metrics)
-        svalues = state_values(state)
-        epoch = values.get("epoch")
+        part = PLAYGROUND if playground is None else self.lesson.part_kind(playground)
+        if part == PLAYGROUND:
+            values, svalues = with_derived(metrics), state_values(state)
+        else:
+            values, svalues = dict(metrics), dict(state)
+        counter = counter_metric(part)
+        epoch = values.get(counter) if counter else None
         epoch = int(epoch) if _is_number(epoch) else None
         out = []
         for task in self.lesson.tasks:
@@ -787,7 +910,7 @@ class TaskTracker:
             record.status = self._evaluate(task, record, values, svalues, epoch)
             out.append(record.status)
         if epoch is not None:
-            for name in self.lesson.playgrounds if playground is None else (playground,):
+            for name in self.lesson.parts if playground is None else (playground,):
                 self._last_epoch[name] = epoch
         return out
 
@@ -877,8 +1000,9 @@ class TaskTracker:
         hints = task.hints_html if html else task.hints
         return hints[: self._records[task_id].hints]
 
-    def solution_state(self, task_id: str) -> PlaygroundState | None:
-        """The task's "show me" state (its playground's initial state plus the solution)."""
+    def solution_state(self, task_id: str) -> PlaygroundState | Mapping[str, Any] | None:
+        """The task's "show me" state: its live part's initial state plus the solution
+        (a :class:`PlaygroundState`, or a widget's full settings dict)."""
         return self.lesson.task(task_id).solution
 
     # ------------------------------------------------------------ progress
@@ -1044,6 +1168,7 @@ __all__ = [
     "MEMBER_OPS",
     "METRICS",
     "METRIC_OPS",
+    "PLAYGROUND",
     "RUNTIMES",
     "SCHEMA_VERSION",
     "STATE_KEYS",
@@ -1055,14 +1180,19 @@ __all__ = [
     "Lesson",
     "LessonError",
     "MetricSpec",
+    "Part",
     "PlaygroundSpec",
     "ProseBlock",
     "Task",
     "TaskStatus",
     "TaskTracker",
+    "WidgetSpec",
+    "counter_metric",
     "lesson_block",
     "load_lesson",
+    "metric_specs",
     "parse_check",
+    "state_labels",
     "state_overrides",
     "state_values",
     "state_yaml",

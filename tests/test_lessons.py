@@ -237,7 +237,7 @@ BROKEN = {
     ],
     "dangling-ref.md": [
         "dangling-ref.md:15: task train: playground 'mian' is not defined; did you mean "
-        "'main'? (playgrounds in this lesson: ['main'])"
+        "'main'? (live parts in this lesson: ['main'])"
     ],
     "bad-check.md": [
         "bad-check.md:19: task bad-op: check.all[1].op '<<' is not allowed here; allowed: "
@@ -256,7 +256,8 @@ BROKEN = {
     ],
     "bad-directive.md": [
         "bad-directive.md:11: {playgound}: 'playgound' is not a directive; allowed: "
-        "['playground', 'task', 'note', 'tip', 'hint', 'important', 'warning', 'caution', "
+        "['playground', 'tsne', 'adversarial', 'task', 'note', 'tip', 'hint', 'important', "
+        "'warning', 'caution', "
         "'attention', 'danger', 'error', 'seealso', 'admonition']; did you mean 'playground'?",
         "bad-directive.md:14: playground: needs an id: ':::{playground} my-id'",
         "bad-directive.md:18: playground main: learningRate 0.5 is not allowed; 'learningRate' "

@@ -1,8 +1,9 @@
 """Lesson files → validated, compiled lesson JSON (build time only; never runs in the browser).
 
 A lesson is ``lessons/<id>.md``: MyST-compatible Markdown with YAML front matter
-and two colon-fence directives, ``:::{playground} ID`` and ``:::{task} ID``
-(see ``docs/authoring-lessons.md``).  This module
+and colon-fence directives: ``:::{playground} ID``, one per widget kind of
+:data:`pyplayground.widgets.KINDS` (``:::{tsne} ID``, ``:::{adversarial} ID``) and
+``:::{task} ID`` (see ``docs/authoring-lessons.md``).  This module
 
 * parses it with markdown-it-py and mdit-py-plugins (front matter, colon fences, math);
 * validates the front matter and each directive with the JSON Schema from
@@ -66,6 +67,7 @@ from pyplayground.state import (
     StateError,
     _suggest,
 )
+from pyplayground.widgets import KINDS, ParamSpec, SpecError, WidgetKind
 
 #: MyST admonitions allowed in prose (rendered as ``<div class="admonition NAME">``).
 ADMONITIONS: Final = (
@@ -81,7 +83,9 @@ ADMONITIONS: Final = (
     "seealso",
     "admonition",
 )
-DIRECTIVES: Final = ("playground", "task")
+#: Directives: the playground, one per widget kind, and the task.
+DIRECTIVES: Final = ("playground", *KINDS, "task")
+_BLOCK_OPTIONS: Final = ("height", "caption")
 _OPTION_RE: Final = re.compile(r"^:([A-Za-z][\w-]*):(?:\s+(.*))?$")
 _INFO_RE: Final = re.compile(r"^\{([^}]*)\}\s*(.*)$")
 _ORDER_RE: Final = re.compile(r"^\d+-")
@@ -127,6 +131,38 @@ def _state_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "description": "Playground state under its URL keys (PlaygroundState).",
+        "additionalProperties": False,
+        "properties": props,
+    }
+
+
+def _param_schema(spec: ParamSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "description": spec.label + (f". {spec.description}" if spec.description else "")
+    }
+    if spec.kind == "choice":
+        out["enum"] = list(spec.choices)
+    elif spec.kind in ("int", "number"):
+        out["type"] = "integer" if spec.kind == "int" else "number"
+        if spec.minimum is not None:
+            out["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
+    else:
+        out["type"] = {"bool": "boolean", "text": "string"}[spec.kind]
+    return out
+
+
+def _widget_schema(kind: WidgetKind, *, options: bool) -> dict[str, Any]:
+    props = {p.name: _param_schema(p) for p in kind.params}
+    if options:
+        props["height"] = {"type": "integer", "minimum": 200, "maximum": 1600}
+        props["caption"] = {"type": "string"}
+    return {
+        "type": "object",
+        "description": f"A :::{{{kind.name}}} ID block ({kind.title}): settings."
+        if options
+        else f"Settings of a {kind.title}.",
         "additionalProperties": False,
         "properties": props,
     }
@@ -240,6 +276,25 @@ def build_schema() -> dict[str, Any]:
                     "caption": {"type": "string"},
                 },
             },
+            **{f"{k.name}Block": _widget_schema(k, options=True) for k in KINDS.values()},
+            **{f"{k.name}Settings": _widget_schema(k, options=False) for k in KINDS.values()},
+            "widgetTaskBlock": {
+                "type": "object",
+                "description": (
+                    "A :::{task} ID block on a widget: its check reads the widget's metrics "
+                    "and settings; its solution is settings of that widget."
+                ),
+                "required": ["title", "check"],
+                "additionalProperties": False,
+                "properties": {
+                    "playground": {"$ref": "#/$defs/id"},
+                    "title": {**text, "maxLength": 120},
+                    "text": {"type": "string"},
+                    "check": {"type": "object"},
+                    "hints": {"type": "array", "items": text},
+                    "solution": {"type": "object"},
+                },
+            },
             "taskBlock": {
                 "type": "object",
                 "description": "A :::{task} ID block: options plus check, hints and solution.",
@@ -267,6 +322,8 @@ _VALIDATORS: Final = {
         ("front matter", ""),
         ("playground", "#/$defs/playgroundBlock"),
         ("task", "#/$defs/taskBlock"),
+        ("widget task", "#/$defs/widgetTaskBlock"),
+        *((k, f"#/$defs/{k}Block") for k in KINDS),
     )
 }
 
@@ -485,7 +542,7 @@ class _Reader:
         ok = True
         for err in sorted(_VALIDATORS[kind].iter_errors(data), key=lambda e: list(e.path)):
             path, message, key = _schema_message(err)
-            if kind == "task" and path[:1] == ["check"]:
+            if kind in ("task", "widget task") and path[:1] == ["check"]:
                 continue
             text = message if key else f"{_path_text(path)} {message}"
             self.error(loc.line(path, key=key), where, text.strip())
@@ -586,6 +643,8 @@ class _Compiler:
     page: dict[str, Any]
     blocks: list[dict[str, Any]] = field(default_factory=list)
     playgrounds: dict[str, PlaygroundState] = field(default_factory=dict)
+    widgets: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    last_part: str | None = None
     tasks: dict[str, int] = field(default_factory=dict)
     pending: list[tuple[dict[str, Any], _Loc]] = field(default_factory=list)
 
@@ -643,17 +702,26 @@ class _Compiler:
                 f"id {arg!r} is not allowed; use lowercase letters and digits, words joined by '-'",
             )
             return
+        if name != "task" and (arg in self.playgrounds or arg in self.widgets):
+            used = "playground" if arg in self.playgrounds else self.widgets[arg][0]
+            text = (
+                f"{used} {arg!r} is defined twice"
+                if used == name
+                else f"id {arg!r} is already used by the {used} above; give each part its own id"
+            )
+            reader.error(line, where, text)
+            return
         if name == "playground":
             self.playground(arg, data, loc, where)
+        elif name in KINDS:
+            self.widget(KINDS[name], arg, data, loc, where)
         else:
             self.task(arg, data, loc, where)
 
     def playground(self, pid: str, data: dict[str, Any], loc: _Loc, where: str) -> None:
         reader = self.reader
-        if pid in self.playgrounds:
-            reader.error(loc.head, where, f"playground {pid!r} is defined twice")
-            return
         self.playgrounds[pid] = self.page["_state"]  # keeps tasks' references resolvable
+        self.last_part = pid
         if not loc.ok or not reader.validate("playground", data, loc, where):
             return
         options = {k: data.pop(k) for k in ("height", "caption") if k in data}
@@ -673,6 +741,35 @@ class _Compiler:
             }
         )
 
+    def widget(
+        self, kind: WidgetKind, wid: str, data: dict[str, Any], loc: _Loc, where: str
+    ) -> None:
+        reader = self.reader
+        self.widgets[wid] = (kind.name, kind.defaults())  # keeps tasks' references resolvable
+        self.last_part = wid
+        if not loc.ok or not reader.validate(kind.name, data, loc, where):
+            return
+        options = {k: data.pop(k) for k in _BLOCK_OPTIONS if k in data}
+        try:
+            state = kind.state(data)
+        except SpecError as exc:
+            parts = _path_parts(exc.path)
+            reader.error(loc.line(parts), where, f"{_path_text(parts)} {exc.detail}")
+            return
+        self.widgets[wid] = (kind.name, state)
+        self.blocks.append(
+            {
+                "type": "widget",
+                "kind": kind.name,
+                "id": wid,
+                "line": loc.head,
+                "state": state,
+                "overrides": dict(data),
+                "height": options.get("height"),
+                "caption": options.get("caption", ""),
+            }
+        )
+
     def task(self, tid: str, data: dict[str, Any], loc: _Loc, where: str) -> None:
         reader = self.reader
         if tid in self.tasks:
@@ -681,17 +778,20 @@ class _Compiler:
             )
             return
         self.tasks[tid] = loc.head
-        if not loc.ok or not reader.validate("task", data, loc, where):
+        target = data.get("playground", self.last_part)
+        schema = "widget task" if target in self.widgets else "task"
+        if not loc.ok or not reader.validate(schema, data, loc, where):
             return
         if "playground" not in data:
-            if not self.playgrounds:
+            if self.last_part is None:
                 reader.error(
                     loc.head,
                     where,
-                    "no :::{playground} above it; add one or name it with ':playground: ID'",
+                    "no :::{playground} (or other live part) above it; add one or name it "
+                    "with ':playground: ID'",
                 )
                 return
-            data["playground"] = list(self.playgrounds)[-1]
+            data["playground"] = self.last_part
         block = {"type": "task", "id": tid, "line": loc.head, **data}
         self.blocks.append(block)
         self.pending.append((block, loc))  # references are resolved once all are known
@@ -700,13 +800,16 @@ class _Compiler:
         reader = self.reader
         where = f"task {block['id']}"
         pid = block["playground"]
+        if pid in self.widgets:
+            self.finish_widget_task(block, loc)
+            return
         if pid not in self.playgrounds:
-            known = list(self.playgrounds)
+            known = [*self.playgrounds, *self.widgets]
             reader.error(
                 loc.line(["playground"]),
                 where,
                 f"playground {pid!r} is not defined{_suggest(pid, known)} "
-                f"(playgrounds in this lesson: {known})",
+                f"(live parts in this lesson: {known})",
             )
             return
         base = self.playgrounds[pid]
@@ -758,9 +861,67 @@ class _Compiler:
         block.clear()  # the same dict is already in place in the block list
         block.update(compiled)
 
+    def finish_widget_task(self, block: dict[str, Any], loc: _Loc) -> None:
+        """A task on a widget: its check reads the widget's metrics and settings."""
+        reader = self.reader
+        where = f"task {block['id']}"
+        pid = block["playground"]
+        kind, base = self.widgets[pid]
+        try:
+            check = parse_check(block["check"], kind=kind)
+        except LessonError as exc:
+            reader.error(loc.line(_path_parts(exc.path)), where, f"{exc.path} {exc.detail}")
+            return
+        solution = None
+        if "solution" in block:
+            try:
+                solution = KINDS[kind].state(block["solution"], "solution", base)
+            except SpecError as exc:
+                parts = _path_parts(exc.path)
+                reader.error(loc.line(parts), where, f"{_path_text(parts)} {exc.detail}")
+                return
+            for item in check.items if check.mode == "all" else ():
+                if (
+                    isinstance(item, Condition)
+                    and item.source == "state"
+                    and not item.holds({}, solution)
+                ):
+                    reader.error(
+                        loc.line(["solution"]),
+                        where,
+                        f"solution does not meet the check's condition '{item.describe()}'",
+                    )
+        if _already_met(check, base):
+            reader.error(
+                loc.line(["check"]),
+                where,
+                f"check is already met by the {kind}'s initial settings; add a condition the "
+                "learner must work for",
+            )
+        hints = block.get("hints", [])
+        compiled = {
+            "type": "task",
+            "id": block["id"],
+            "line": block["line"],
+            "playground": pid,
+            "kind": kind,
+            "title": block["title"],
+            "title_html": _MD.renderInline(block["title"]),
+            "text_html": _MD.render(block.get("text", "")),
+            "check": block["check"],
+            "hints": hints,
+            "hints_html": [_MD.renderInline(h) for h in hints],
+            "solution": solution,
+            "solution_overrides": None
+            if solution is None
+            else {k: v for k, v in solution.items() if base.get(k) != v},
+        }
+        block.clear()
+        block.update(compiled)
 
-def _already_met(check: Any, state: PlaygroundState) -> bool:
-    values = state_values(state)
+
+def _already_met(check: Any, state: PlaygroundState | Mapping[str, Any]) -> bool:
+    values = state_values(state) if isinstance(state, PlaygroundState) else dict(state)
 
     def holds(node: Any) -> bool:
         if isinstance(node, Condition):
@@ -1016,7 +1177,48 @@ def reference_markdown() -> str:
         "`{state: features, op: contains, value: sinX}`.",
         f"Membership operators: {', '.join(f'`{o}`' for o in MEMBER_OPS)}.",
     ]
+    for kind in KINDS.values():
+        out += _widget_reference(kind)
     return "\n".join(out) + "\n"
+
+
+def _param_allowed(spec: ParamSpec) -> str:
+    if spec.kind == "choice":
+        return ", ".join(f"`{yaml_scalar(c)}`" for c in spec.choices)
+    if spec.kind == "bool":
+        return "`true` / `false`"
+    return spec.allowed()
+
+
+def _widget_reference(kind: WidgetKind) -> list[str]:
+    """The reference tables of one widget kind: its settings and its metrics."""
+    out = [
+        "",
+        f"### `:::{{{kind.name}}}`: {kind.title}",
+        "",
+        kind.description,
+        "",
+        f"Settings, used in the `:::{{{kind.name}}}` body, in the `solution:` of a task on "
+        "it and in its tasks' `state:` conditions:",
+        "",
+        "| key | meaning | allowed values | default |",
+        "|---|---|---|---|",
+    ]
+    for spec in kind.params:
+        meaning = spec.label + (f": {spec.description}" if spec.description else "")
+        default = yaml_scalar(spec.default)
+        out.append(f"| `{spec.name}` | {meaning} | {_param_allowed(spec)} | `{default}` |")
+    counter = (
+        f" `for_epochs: N` counts `{kind.counter}`."
+        if kind.counter
+        else " It has no steps, so `for_epochs` is not available."
+    )
+    out += ["", f"Metrics of its tasks' `metric:` conditions.{counter}", ""]
+    out += ["| metric | type | meaning |", "|---|---|---|"]
+    for spec in kind.metrics:
+        mkind = spec.kind + (" (0–1)" if spec.percent else "")
+        out.append(f"| `{spec.name}` | {mkind} | {spec.description} |")
+    return out
 
 
 def update_reference(doc: str) -> str:

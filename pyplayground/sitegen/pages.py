@@ -185,10 +185,14 @@ def render_lesson_page(converted: str, lesson: LessonPage, template: Path, entry
     blocks, number = [], 0
     for raw in lesson.compiled["blocks"]:
         block = dict(raw)
-        if block["type"] in ("playground", "task"):
+        if block["type"] in ("playground", "widget", "task"):
             key = f"{block['type']}:{block['id']}"
             block["root_id"] = contract.root_id(index[key])
             block["element_id"] = contract.element_id(key)
+            if block["type"] == "widget" and not block.get("height"):
+                from pyplayground.widgets import get_kind
+
+                block["height"] = get_kind(block["kind"]).default_height
             if block["type"] == "task":
                 number += 1
                 block["number"] = number

@@ -10,6 +10,9 @@ elements (:mod:`pyplayground.ui.lesson.contract`):
 * the progress bar ("2 of 4 tasks done", *Reset progress*);
 * every playground, a :class:`LessonPlayground`: it starts in the block's state, so
   hidden controls are absent and locked ones disabled, and never follows the page URL;
+* every widget (``:::{tsne}``, ``:::{adversarial}``, ...): the kind's component
+  (:mod:`pyplayground.ui.widgets`), imported only when the lesson uses it, built with
+  the block's settings and the page's other live parts as its ``peers``;
 * every task: its status, re-checked on every redraw of its playground (every frame
   while training, and after every change), hints one at a time, *Show me*.
 
@@ -37,6 +40,7 @@ from pyplayground.lessons import (
     ProseBlock,
     Task,
     TaskTracker,
+    WidgetSpec,
     load_lesson,
 )
 from pyplayground.state import PlaygroundState
@@ -46,11 +50,13 @@ from .lesson.contract import (
     QUERY_KEY,
     data_url,
     element_id,
+    part_key,
     root_keys,
     storage_key,
 )
 from .lesson.views import ProgressStore, ProgressView, TaskView
 from .playground.app import PlaygroundApp
+from .widgets import make_widget
 
 PROSE_CSS = """
 :host { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
@@ -112,7 +118,7 @@ class LessonApp(pn.viewable.Viewer):
                 task,
                 on_hint=self.reveal_hint,
                 on_show_me=self.show_me,
-                playground_element=element_id(f"playground:{task.playground}"),
+                playground_element=element_id(part_key(lesson, task.playground)),
             )
             for task in lesson.tasks
         }
@@ -123,15 +129,35 @@ class LessonApp(pn.viewable.Viewer):
             app.direct_frames = single
             app.on_update = self._updated
             self.playgrounds[pid] = app
+        # widgets, in document order; each sees every playground and the widgets before it
+        self.widgets: dict[str, Any] = {}
+        self._part_ids: dict[int, str] = {id(app): pid for pid, app in self.playgrounds.items()}
+        for wid, wspec in lesson.widgets.items():
+            peers = {**self.playgrounds, **self.widgets}
+            widget = make_widget(wspec.kind, wspec.state, peers=peers)
+            widget.on_update = self._updated
+            self.widgets[wid] = widget
+            self._part_ids[id(widget)] = wid
         self._stored: dict[str, Any] | None = None
-        for app in self.playgrounds.values():
-            self._updated(app)
+        for part in self.parts.values():
+            self._updated(part)
         self._show_progress()
 
+    @property
+    def parts(self) -> dict[str, Any]:
+        """Every live component (playgrounds and widgets) by id."""
+        return {**self.playgrounds, **self.widgets}
+
+    def _snapshot(self, part: Any) -> tuple[dict[str, Any], Any]:
+        if isinstance(part, LessonPlayground):
+            return part.pg.metrics(), part.pg.state
+        return part.metrics(), part.state_values()
+
     # ------------------------------------------------------------ checking
-    def _updated(self, app: LessonPlayground) -> None:
-        """A playground redrew: check its tasks against its metrics and state."""
-        statuses = self.tracker.update(app.pg.metrics(), app.pg.state, playground=app.spec.id)
+    def _updated(self, part: Any) -> None:
+        """A live part redrew: check its tasks against its metrics and state."""
+        metrics, state = self._snapshot(part)
+        statuses = self.tracker.update(metrics, state, playground=self._part_ids[id(part)])
         for status in statuses:
             self.task_views[status.task_id].show(status, self.tracker.visible_hints(status.task_id))
         self._show_progress()
@@ -161,10 +187,12 @@ class LessonApp(pn.viewable.Viewer):
         solution = self.tracker.solution_state(task_id)
         if solution is None:
             return
-        self.playgrounds[task.playground].load_state(solution)
-        self.task_views[task_id].say(
-            "The playground now has a setup that works: press ▶ Play and watch the checks."
-        )
+        self.parts[task.playground].load_state(solution)
+        if task.playground in self.playgrounds:
+            text = "The playground now has a setup that works: press ▶ Play and watch the checks."
+        else:
+            text = "The explorable now has settings that work: try it and watch the checks."
+        self.task_views[task_id].say(text)
 
     def reset_progress(self) -> None:
         """*Reset progress*: forget completed tasks and hints, restart every playground."""
@@ -173,6 +201,8 @@ class LessonApp(pn.viewable.Viewer):
             view.say("")
         for app in self.playgrounds.values():
             app.load_state(app.spec.state)
+        for wid, widget in self.widgets.items():
+            widget.load_state(dict(self.lesson.widgets[wid].state))
         self._show_all()
 
     def _restore(self, stored: dict[str, Any] | None) -> None:
@@ -180,8 +210,9 @@ class LessonApp(pn.viewable.Viewer):
         merged = merge_progress(self.tracker.progress(), stored)
         self.tracker = TaskTracker(self.lesson, merged)
         self._stored = None
-        for app in self.playgrounds.values():
-            self.tracker.update(app.pg.metrics(), app.pg.state, playground=app.spec.id)
+        for pid, part in self.parts.items():
+            metrics, state = self._snapshot(part)
+            self.tracker.update(metrics, state, playground=pid)
         self._show_all()
 
     # ------------------------------------------------------------ rendering
@@ -189,6 +220,7 @@ class LessonApp(pn.viewable.Viewer):
         """The live parts in page order, as ``(key, component)`` (see ``contract.root_keys``)."""
         parts: dict[str, Any] = {PROGRESS_ROOT: self.progress_view}
         parts.update({f"playground:{k}": v for k, v in self.playgrounds.items()})
+        parts.update({f"widget:{k}": v for k, v in self.widgets.items()})
         parts.update({f"task:{k}": v for k, v in self.task_views.items()})
         return [(key, parts[key]) for key in root_keys(self.lesson)]
 
@@ -208,8 +240,8 @@ class LessonApp(pn.viewable.Viewer):
         for block in self.lesson.blocks:
             if isinstance(block, ProseBlock):
                 items.append(_prose(block.html))
-            elif isinstance(block, PlaygroundSpec):
-                items.append(self.playgrounds[block.id])
+            elif isinstance(block, PlaygroundSpec | WidgetSpec):
+                items.append(self.parts[block.id])
                 if block.caption:
                     items.append(_prose(f"<p><em>{_escape(block.caption)}</em></p>"))
             elif isinstance(block, Task):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from pyplayground.lessons import Lesson, PlaygroundSpec, Task
+from pyplayground.lessons import Lesson, PlaygroundSpec, Task, WidgetSpec
 
 #: The converted entry script the lesson pages run (``web/lesson.py``).
 ENTRY: Final = "lesson"
@@ -47,13 +47,21 @@ def storage_key(lesson_id: str) -> str:
     return STORAGE_PREFIX + lesson_id
 
 
+def part_key(lesson: Lesson, part_id: str) -> str:
+    """The root key of a live part: ``playground:<id>`` or ``widget:<id>``."""
+    part = lesson.parts[part_id]
+    return f"{'widget' if isinstance(part, WidgetSpec) else 'playground'}:{part_id}"
+
+
 def root_keys(lesson: Lesson) -> list[str]:
     """The live parts of the page, in document order: ``progress``, ``playground:<id>``,
-    ``task:<id>``."""
+    ``widget:<id>`` (t-SNE, adversarial, ...), ``task:<id>``."""
     keys = [PROGRESS_ROOT]
     for block in lesson.blocks:
         if isinstance(block, PlaygroundSpec):
             keys.append(f"playground:{block.id}")
+        elif isinstance(block, WidgetSpec):
+            keys.append(f"widget:{block.id}")
         elif isinstance(block, Task):
             keys.append(f"task:{block.id}")
     return keys
@@ -80,6 +88,7 @@ __all__ = [
     "data_url",
     "element_id",
     "page_name",
+    "part_key",
     "root_id",
     "root_keys",
     "storage_key",
