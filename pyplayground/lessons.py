@@ -443,7 +443,7 @@ def _parse_metric(
         )
     if for_epochs > 1 and counter_metric(part) is None:
         raise LessonError(
-            f"{path}.for_epochs", f"a {part} has no steps to count; leave for_epochs out"
+            f"{path}.for_epochs", f"the {part} widget has no steps to count; leave for_epochs out"
         )
     return Condition("metric", name, op, value, for_epochs, label, part)
 

@@ -21,6 +21,7 @@ from pyplayground.sitegen.pages import (
 )
 from pyplayground.sitegen.urls import urls_in
 from pyplayground.ui.lesson import contract
+from pyplayground.widgets import get_kind
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "web" / "templates" / "lesson.html.j2"
@@ -168,3 +169,51 @@ def test_a_lesson_linking_off_site_fails_the_build(tmp_path) -> None:
 
 def test_no_lessons_folder_means_no_lessons(tmp_path) -> None:
     assert compile_site_lessons(tmp_path / "lessons") == []
+
+
+WIDGET_LESSON = """---
+schema: playground-lesson/1
+id: widgets
+title: Widgets
+summary: A lesson with widgets.
+level: beginner
+minutes: 5
+runtime: browser
+---
+
+# Widgets
+
+:::{tsne} explore
+:height: 600
+:::
+
+:::{task} run
+:title: Run 100 steps
+check: {metric: step, op: ">=", value: 100}
+:::
+
+:::{adversarial} attack
+:caption: Drag the strength slider.
+:::
+"""
+
+
+def test_a_widget_gets_a_root_element_with_its_kind(tmp_path, converted) -> None:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "01-widgets.md").write_text(WIDGET_LESSON, encoding="utf-8")
+    (lesson,) = compile_site_lessons(folder)
+    html = render_lesson_page(converted, lesson, TEMPLATE, "lesson")
+    keys = contract.root_keys(load_lesson(json.dumps(lesson.compiled)))
+    assert keys == ["progress", "widget:explore", "task:run", "widget:attack"]
+    roots = ROOT_RE.findall(html)
+    assert [rid for rid, _ in roots] == [contract.root_id(i) for i in range(len(keys))]
+    body = html[html.index("<body") :]
+    explore = body.index('id="pg-widget-explore"')
+    attack = body.index('id="pg-widget-attack"')
+    assert explore < body.index('id="pg-task-run"') < attack
+    assert "pg-lesson-tsne" in body and "pg-lesson-adversarial" in body
+    assert "min-height: 600px" in body  # :height: given
+    default = get_kind("adversarial").default_height
+    assert f"min-height: {default}px" in body[attack:]  # the kind's default
+    assert "<figcaption>Drag the strength slider.</figcaption>" in body
