@@ -102,6 +102,8 @@ def test_write_lesson_pages_publishes_pages_json_and_schema(tmp_path, converted)
         "./lesson-learning-rate.html",
         "./lesson-overfitting.html",
         "./lesson-depth-vs-width.html",
+        "./lesson-tsne.html",
+        "./lesson-adversarial.html",
     ]
     assert links[2].title == "Overfitting and regularization"
     assert (links[2].level, links[2].minutes) == ("beginner", 20)
