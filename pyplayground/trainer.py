@@ -29,6 +29,7 @@ import numpy as np
 
 from .engine import Network, get_regularizer, make_optimizer
 from .engine._types import Array
+from .engine.fastpath import FastGradient
 from .engine.regularizers import apply_regularization
 
 PARTIAL_BATCH_MODES = ("apply", "carry")
@@ -194,6 +195,7 @@ class Trainer:
         tests = [] if self.X_test is None else [self.X_test]
         self._X_all = np.vstack([self.X_train, *tests])
         self._carry, self._carry_n = None, 0
+        self._fast: FastGradient | None = None  # built on first use (see _gradients)
 
     def configure(self, **changes: Any) -> None:
         """Change hyperparameters without resetting the weights (e.g. the learning rate)."""
@@ -264,10 +266,15 @@ class Trainer:
             X, y = X[order], y[order]
         n, bs = len(X), cfg.batch_size
         net = self.network
+        fast = self._gradients(X, y)
         for start in range(0, n, bs):
-            xb, yb = X[start : start + bs], y[start : start + bs]
-            net.accumulate_grad(xb, yb, rng=self.rng)
-            nb = len(xb)
+            if fast is not None:
+                fast.accumulate_grad(start, start + bs)
+                nb = min(bs, n - start)
+            else:
+                xb, yb = X[start : start + bs], y[start : start + bs]
+                net.accumulate_grad(xb, yb, rng=self.rng)
+                nb = len(xb)
             if nb < bs and cfg.partial_batch == "carry":
                 # the summed gradient waits for the next epoch; with fewer samples than a
                 # batch in the whole set it keeps adding up until a full batch is reached
@@ -287,6 +294,16 @@ class Trainer:
                 net.grads /= nb + self._carry_n
                 self._carry, self._carry_n = None, 0
             self._update()
+
+    def _gradients(self, X: Array, y: Array) -> FastGradient | None:
+        """The fast path over this epoch's order of the data, or None (dropout)."""
+        if not FastGradient.supports(self.network):
+            return None
+        if self._fast is None:
+            self._fast = FastGradient(self.network, X, y)
+        elif self._fast.source is not X:  # reshuffled
+            self._fast.set_data(X, y)
+        return self._fast
 
     def _update(self) -> None:
         cfg = self.config

@@ -139,3 +139,46 @@ def test_the_landing_page_links_every_lesson_to_its_page(app) -> None:
     assert "beginner · 15 min" in item.inner_text()
     schema = app.page.evaluate("fetch('./lessons/schema.json').then((r) => r.json())")
     assert "$defs" in schema
+
+
+# Everything a lesson's playground shows (canvases, controls, text; through shadow roots)
+# that reaches past the playground's own box, so would be cut off or scrolled sideways.
+OUTSIDE_JS = """(figure) => {
+  const box = figure.getBoundingClientRect(), out = [];
+  const shown = (el) => ["CANVAS", "BUTTON", "SELECT", "INPUT", "IMG", "svg"].includes(el.tagName)
+    || [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.data.trim());
+  const walk = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0 && shown(el)
+          && (r.right > box.right + 1 || r.left < box.left - 1)) {
+        out.push(`${el.tagName}.${String(el.className).slice(0, 40)}: ${r.left}..${r.right}`);
+      }
+      if (el.shadowRoot) { walk(el.shadowRoot); }
+    }
+  };
+  walk(figure);
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1100, 1400])
+def test_a_lesson_playground_fits_the_page(app, width: int) -> None:
+    page = app.page
+    page.set_viewport_size({"width": width, "height": 900})
+    open_lesson(app, "overfitting")
+    app.wait_ready()
+    figure = page.locator("#pg-playground-main")
+    page.locator("#pg-playground-main .pg-heatmap-figure").first.wait_for()
+    page.wait_for_timeout(500)  # let the layout settle
+    sizes = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert sizes[0] <= sizes[1], f"the page scrolls sideways: {sizes}"
+    assert figure.evaluate("(f) => f.scrollWidth <= f.clientWidth"), "the playground scrolls"
+    assert figure.evaluate(OUTSIDE_JS) == []
+    # the output column (loss and accuracy, heatmap, legend) and the network are on the page
+    for part in ("pg-stats-box", "pg-heatmap-figure", "pg-legend", "pg-network-figure"):
+        box = page.locator(f"#pg-playground-main .{part}").first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, part
+    app.screenshot(f"lesson-playground-{width}")

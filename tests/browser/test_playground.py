@@ -200,6 +200,8 @@ def test_copy_link_and_downloads(app) -> None:
     app.click("pg-copy-link")
     copied = app.page.evaluate("navigator.clipboard.readText()")
     assert copied == app.page.url
+    # the outcome is shown next to the button (a live region)
+    app.page.locator(".pg-copy-link-status").get_by_text("Link copied ✓").wait_for(timeout=10_000)
     with app.page.expect_download() as info:
         app.click("pg-download-model")
     model = json.loads(Path(info.value.path()).read_text())

@@ -119,6 +119,7 @@ def test_explore_play_a_task_and_share_the_view(app) -> None:
     app.click("pg-tsne-copy-link")  # the link goes to the clipboard and the address bar
     page.wait_for_function("(link) => location.hash === link", arg=link)
     assert page.evaluate("navigator.clipboard.readText()") == page.url
+    wait_text(app, f"{EXPLORE} .pg-tsne-copy-link-status", "Link copied ✓", timeout_s=10)
     app.screenshot("tsne-page-trefoil")
 
     # the shared link opens the page in the same view: dataset, sizes, perplexity

@@ -93,6 +93,8 @@ class PlaygroundApp(pn.viewable.Viewer):
             stats_div=self.controls.stats_div,
             confusion=self.confusion.source,
             n_grads=self.grad_flow.n_layers,
+            grad_figure=self.grad_flow.figure,
+            confusion_figure=self.confusion.figure,
             on_ack=self._painted_frame,
         )
         self.channel.attach(self.network_view.figure)

@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from bokeh.models import ColumnDataSource, CustomJS, Div, GlyphRenderer
+from bokeh.models import ColumnDataSource, CustomJS, Div, GlyphRenderer, Plot
 
 from .bridge import Bridge
 
 #: chart_mode values
 NO_CHART, ADD_POINT, RESET_CHART = 0, 1, 2
 MAX_CHART_POINTS = 1000
-GRAD_EVERY = 4  # the gradient-flow chart gets every 4th chart point
+GRAD_EVERY = 8  # the gradient-flow chart gets every 8th chart point
 
 
 @dataclass(slots=True)
@@ -89,6 +89,31 @@ UNPACK_JS = """
 const d = cb_obj.data;
 if (!d.frame || !d.frame.length) { return; }
 const put = (model, attrs) => { model.setv(attrs, {silent: true}); model.change.emit(); };
+// The charts below the diagram (gradient flow, confusion matrix) take their data silently
+// while they are scrolled out of view and repaint when shown again:
+// a repaint of a chart with axes measures its tick labels again, several ms of the page's
+// frame, enough to miss a display frame.
+const shown = (fig) => {
+  let el = fig._pgEl;
+  if (el == null || !el.isConnected) {
+    const view = window.Bokeh && Bokeh.index ? Bokeh.index.find_one(fig) : null;
+    if (view == null || typeof IntersectionObserver === "undefined") { return true; }
+    el = fig._pgEl = view.el;
+    fig._pgShown = true;  // until the observer says otherwise
+    fig._pgStale = fig._pgStale || [];
+    new IntersectionObserver((entries) => {
+      if (el !== fig._pgEl) { return; }
+      fig._pgShown = entries[entries.length - 1].isIntersecting;
+      if (fig._pgShown) { for (const m of fig._pgStale.splice(0)) { m.change.emit(); } }
+    }).observe(el);
+  }
+  return fig._pgShown;
+};
+const putShown = (fig, model, attrs) => {
+  if (shown(fig)) { put(model, attrs); return; }
+  model.setv(attrs, {silent: true});
+  if (!fig._pgStale.includes(model)) { fig._pgStale.push(model); }
+};
 const text = (div, html) => {  // straight into the element: re-rendering a Div re-lays out
   div.setv({text: html}, {silent: true});
   let el = div._pgEl;
@@ -96,7 +121,35 @@ const text = (div, html) => {  // straight into the element: re-rendering a Div 
     const view = window.Bokeh && Bokeh.index ? Bokeh.index.find_one(div) : null;
     el = div._pgEl = view != null ? view.markup_el : null;
   }
-  if (el != null) { el.innerHTML = html; } else { div.change.emit(); }
+  if (el == null) { div.change.emit(); return; }
+  // Same tags and attributes as shown (only the text differs, e.g. the epoch number):
+  // rewrite the text nodes in place. New elements would have to be restyled, and Bokeh's
+  // next paint reads computed styles, which forces that restyle at once.
+  const parsed = document.createElement("template");
+  parsed.innerHTML = html;
+  if (sameTags(el, parsed.content)) { copyText(el, parsed.content); } else { el.innerHTML = html; }
+};
+const sameTags = (a, b) => {
+  const x = a.childNodes, y = b.childNodes;
+  if (x.length !== y.length) { return false; }
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i], q = y[i];
+    if (p.nodeType !== q.nodeType) { return false; }
+    if (p.nodeType === Node.TEXT_NODE) { continue; }
+    if (p.nodeType !== Node.ELEMENT_NODE || p.tagName !== q.tagName) { return false; }
+    if (p.attributes.length !== q.attributes.length) { return false; }
+    for (const at of q.attributes) { if (p.getAttribute(at.name) !== at.value) { return false; } }
+    if (!sameTags(p, q)) { return false; }
+  }
+  return true;
+};
+const copyText = (a, b) => {
+  const x = a.childNodes, y = b.childNodes;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i].nodeType === Node.TEXT_NODE) {
+      if (x[i].data !== y[i].data) { x[i].data = y[i].data; }
+    } else { copyText(x[i], y[i]); }
+  }
 };
 const worker = typeof pyodideWorker !== "undefined" ? pyodideWorker : null;
 // window.pgFrames (read by browser tests and benchmarks): frames received, frames shown
@@ -120,10 +173,13 @@ const offer = (get, nd) => {
     cb_obj._pgScheduled = false;
     const [g, n] = cb_obj._pgPending;
     cb_obj._pgPending = null;
+    // acknowledge first: the app computes the next frame while this one is unpacked and
+    // painted (it cannot arrive in time to replace this one: it is shown at the next
+    // animation frame at the earliest)
+    ack(g("frame"));
     unpack(g, n);
     stats.painted += 1;
     stats.repaints += 1;
-    ack(g("frame"));
   });
 };
 const unpack = (get, nd) => {
@@ -147,19 +203,19 @@ const unpack = (get, nd) => {
     const v = k < g.length ? g[k] : NaN;
     gradPoint["g" + k] = [v > 0 && isFinite(v) ? v : NaN];
   }
-  const append = (src, point, every) => {
+  const append = (src, point, every, fig = null) => {
     const out = {};
     for (const [key, col] of Object.entries(src.data)) {
       const all = Array.from(col).concat(point[key] ?? [NaN]);
       out[key] = every > 1 ? all.filter((_, i) => (all.length - 1 - i) % every === 0) : all;
     }
-    put(src, {data: out});
+    if (fig == null) { put(src, {data: out}); } else { putShown(fig, src, {data: out}); }
   };
   if (mode === 2) {
     put(loss, {data: lossPoint});
     const empty = {};
     for (const key of Object.keys(gradPoint)) { empty[key] = []; }
-    put(grads, {data: empty});
+    putShown(grad_figure, grads, {data: empty});
     loss._pgStride = 1; loss._pgLast = e;
   } else if (mode === 1) {
     const stride = loss._pgStride || 1;
@@ -170,7 +226,7 @@ const unpack = (get, nd) => {
       // the gradient chart takes every GRAD_EVERY-th point: one figure fewer to repaint
       // on most frames (each Bokeh figure repaint costs the page several ms)
       grads._pgSkip = ((grads._pgSkip || 0) + 1) % GRAD_EVERY;
-      if (grads._pgSkip === 0 || full) { append(grads, gradPoint, full ? 2 : 1); }
+      if (grads._pgSkip === 0 || full) { append(grads, gradPoint, full ? 2 : 1, grad_figure); }
       if (full) { loss._pgStride = stride * 2; }
     }
   }
@@ -186,7 +242,7 @@ const unpack = (get, nd) => {
         c.text.push(String(v)); c.text_color.push(f > 0.6 ? "white" : "black");
       }
     }
-    put(confusion, {data: c});
+    putShown(confusion_figure, confusion, {data: c});
   }
 };
 // Accessible names for the parts of Panel/Bokeh widgets that render without one (slider
@@ -249,6 +305,9 @@ class FrameChannel:
 
     Parameters
     ----------
+    grad_figure, confusion_figure : Plot
+        The figures of the ``grads`` and ``confusion`` sources: while one is off screen,
+        its source changes silently and the figure repaints once it is shown again.
     on_ack : callable
         Called with the number of each frame the page has painted.
     """
@@ -268,6 +327,8 @@ class FrameChannel:
         stats_div: Div,
         confusion: ColumnDataSource,
         n_grads: int,
+        grad_figure: Plot,
+        confusion_figure: Plot,
         on_ack: Any = None,
     ) -> None:
         self.source = ColumnDataSource({}, name="pg-frame")
@@ -291,6 +352,8 @@ class FrameChannel:
                     "stats_div": stats_div,
                     "n_grads": n_grads,
                     "confusion": confusion,
+                    "grad_figure": grad_figure,
+                    "confusion_figure": confusion_figure,
                     "MAX": MAX_CHART_POINTS,
                     "GRAD_EVERY": GRAD_EVERY,
                 },

@@ -87,6 +87,9 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
             "padding": "4px 6px",
             "flex-wrap": "wrap",
             "align-items": "flex-end",
+            # Bokeh's min-width would be all controls in one line, so the bar could never
+            # wrap; the page's own min-width keeps it one line wherever there is room
+            "min-width": "0",
         },
     )
     texts = [
@@ -127,6 +130,9 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
         export_box,
         width=240,
         margin=(0, 4),
+        # a lesson page too narrow for three columns moves this one after the output column,
+        # so the network and its output stay side by side (web/static/lesson.css)
+        styles={"order": "var(--pg-data-column-order, 0)"},
     )
     app.layer_spacers = [pn.Spacer(width=0, height=10, margin=0) for _ in range(MAX_HIDDEN_LAYERS)]
     app.layer_groups = [
@@ -173,7 +179,19 @@ def build_layout(app: PlaygroundApp) -> pn.viewable.Viewable:
         title,
         pn.Row(c.notices, c.dismiss, margin=0),
         top,
-        pn.Row(data_col, net_col, out_col, margin=0),
+        # Lesson pages set --pg-columns-wrap: wrap (web/static/lesson.css), so that on a
+        # narrow page a column moves below the others instead of being cut off.
+        pn.Row(
+            data_col,
+            net_col,
+            out_col,
+            margin=0,
+            css_classes=["pg-columns"],
+            styles={
+                "flex-wrap": "var(--pg-columns-wrap, nowrap)",
+                "max-width": "var(--pg-app-max-width, none)",
+            },
+        ),
         stylesheets=[PAGE_CSS],
         css_classes=["pg-app"],
         margin=0,

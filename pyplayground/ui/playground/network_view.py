@@ -106,6 +106,7 @@ class NetworkView(pn.viewable.Viewer):
             frame_height=HEIGHT,
             x_range=Range1d(LEFT, WIDTH - RIGHT),
             y_range=Range1d(0, HEIGHT),
+            title=None,  # an empty title costs a text layout on every repaint
             toolbar_location=None,
             tools="",
             min_border=0,
@@ -224,6 +225,7 @@ class NetworkView(pn.viewable.Viewer):
             frame_height=HEIGHT,
             x_range=Range1d(start, end),
             y_range=Range1d(0, HEIGHT),
+            title=None,  # an empty title costs a text layout on every repaint
             toolbar_location=None,
             tools="",
             min_border=0,

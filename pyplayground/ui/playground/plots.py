@@ -74,6 +74,7 @@ class Decimator:
 
 
 def _small_figure(**kw: object) -> figure:
+    kw.setdefault("title", None)  # an empty title is still laid out on every repaint
     fig = figure(
         toolbar_location=None,
         tools="",
@@ -154,6 +155,8 @@ class HeatmapPlot(pn.viewable.Viewer):
             global_alpha=0.85,
             visible=False,
         )
+        # The points sit on Bokeh's overlay canvas: a new heatmap repaints only the primary
+        # canvas, so the 500 circles are drawn again only when the points change.
         fig.scatter(
             "x",
             "y",
@@ -162,6 +165,7 @@ class HeatmapPlot(pn.viewable.Viewer):
             fill_color="color",
             line_color="white",
             line_width=1,
+            level="overlay",
         )
         self._test_r = fig.scatter(
             "x",
@@ -173,6 +177,7 @@ class HeatmapPlot(pn.viewable.Viewer):
             line_alpha=0.6,
             line_width=1,
             visible=self.show_test,
+            level="overlay",
         )
         fig.js_on_event(
             "tap",

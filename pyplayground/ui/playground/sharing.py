@@ -18,17 +18,10 @@ from pyplayground.export import export_python
 from pyplayground.lessons import lesson_block
 from pyplayground.playground import Playground
 from pyplayground.state import PlaygroundState
+from pyplayground.ui.clipboard import copy_button
 
 from .palette import PALETTES, class_colors, encode_classes, heat_colors, hex_to_rgb, rgba_image
 from .png import encode_png, upscale
-
-_COPY_JS = """
-const text = %s;
-const done = (ok) => { cb_obj.label = ok ? "%s ✓" : "Copy failed: select and copy"; };
-if (navigator.clipboard && window.isSecureContext) {
-  navigator.clipboard.writeText(text).then(() => done(true), () => done(false));
-} else { done(false); }
-"""
 
 
 def boundary_png(pg: Playground, size: int = 100, scale: int = 3) -> bytes:
@@ -99,22 +92,31 @@ class Sharing:
             margin=(2, 8),
             css_classes=["pg-lesson-text"],
         )
-        self.copy_link = pn.widgets.Button(
-            label="Copy link", width=112, margin=(2, 4, 2, 8), css_classes=["pg-copy-link"]
+        self.copy_link, self.link_status = copy_button(
+            "Copy link",
+            "window.location.href",
+            "Link copied",
+            "pg-copy-link",
+            width=112,
+            margin=(2, 4, 2, 8),
         )
-        self.copy_link.js_on_click(code=_COPY_JS % ("window.location.href", "Link copied"))
-        self.copy_lesson = pn.widgets.Button(
-            label="Copy as lesson block", width=150, margin=(2, 8), css_classes=["pg-copy-lesson"]
-        )
-        self.copy_lesson.js_on_click(
-            args={"src": self.lesson_text}, code=_COPY_JS % ("src.value", "Lesson block copied")
+        self.copy_lesson, self.lesson_status = copy_button(
+            "Copy as lesson block",
+            "src.value",
+            "Lesson block copied",
+            "pg-copy-lesson",
+            args={"src": self.lesson_text},
+            width=150,
+            margin=(2, 8),
         )
         self.widgets = [
             self.model,
             self.code,
             self.png,
             self.copy_link,
+            self.link_status,
             self.copy_lesson,
+            self.lesson_status,
             self.lesson_text,
         ]
 
@@ -147,7 +149,9 @@ class Sharing:
             self.code,
             self.png,
             pn.Row(self.copy_link, margin=0),
+            self.link_status,
             self.copy_lesson,
+            self.lesson_status,
             self.lesson_text,
             margin=0,
             css_classes=["pg-export"],

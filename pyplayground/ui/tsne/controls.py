@@ -14,6 +14,7 @@ import param
 from bokeh.models import Div
 
 from pyplayground.distill_data import DISTILL_DATASETS
+from pyplayground.ui.clipboard import copy_button
 from pyplayground.widgets.tsne import VIEWS
 
 from .data import DIGITS_MAX, DIGITS_START
@@ -216,14 +217,17 @@ class Controls:
             margin=(2, 8),
             css_classes=["pg-tsne-link"],
         )
-        self.copy_link = pn.widgets.Button(
-            label="Copy link",
+        self.copy_link, self.copy_status = copy_button(
+            "Copy link",
+            'window.location.href.split("#")[0] + src.value',
+            "Link copied",
+            "pg-tsne-copy-link",
+            args={"src": self.link},
+            before_js=COPY_LINK_JS,
             width=120,
             margin=(2, 8),
-            css_classes=["pg-tsne-copy-link"],
             description="Copy a link that reproduces this view",
         )
-        self.copy_link.js_on_click(args={"src": self.link}, code=COPY_LINK_JS)
 
     def layout(self, plots: pn.Row, extra: Any) -> pn.Column:
         """The explorer: menu, description, controls beside ``plots``, then ``extra``."""
@@ -246,6 +250,7 @@ class Controls:
             self.readout,
             self.link,
             self.copy_link,
+            self.copy_status,
             width=270,
             margin=0,
             css_classes=["pg-tsne-controls"],

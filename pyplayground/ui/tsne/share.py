@@ -114,14 +114,10 @@ class HashReader(pn.widgets.TextInput):
         return model
 
 
-#: JS for the "copy link" button: the page URL gets the view's hash (so the address bar
-#: holds the link too) and the full link goes to the clipboard where the page may write it.
+#: JS run by the "copy link" button before it copies: the page URL gets the view's hash,
+#: so the address bar holds the link too (the clipboard gets the full link).
 COPY_LINK_JS: Final = """
-const url = window.location.href.split("#")[0] + src.value;
 try { history.replaceState(null, "", src.value); } catch (e) {}
-if (navigator.clipboard && window.isSecureContext) {
-  navigator.clipboard.writeText(url).catch(() => {});
-}
 """
 
 __all__ = ["COPY_LINK_JS", "HASH_KEY", "HashReader", "encode_hash", "parse_hash", "state_tag"]
