@@ -24,6 +24,9 @@ What is measured (results in ``docs/benchmarks.md``, section "t-SNE"):
   one thread) 5 × 6 times on the layout ``ours fft`` reached; its optimiser update adds
   well under 1 % on top.
 
+``compare_exact`` times the exact method of two versions of the module interleaved, round by
+round (``node bench/tsne_pyodide.mjs --baseline OLD_TSNE_PY``), for before/after figures.
+
 OpenBLAS/OpenMP are limited to one thread (environment variables set before NumPy loads):
 the browser has one thread too.
 """
@@ -130,6 +133,54 @@ def bench_sklearn(method: str, n: int, Y: np.ndarray, iters: int = 30) -> dict[s
     per = max(1, iters // 5)
     ms, times = _median_ms(lambda: [call() for _ in range(per)], 5, per)
     return {"case": f"sklearn {method}", "n": n, "ms_per_iter": ms, "reps_ms": times}
+
+
+def compare_exact(
+    tsne_classes: dict[str, Any], n: int = 500, reps: int = 15, per: int = 6
+) -> list[dict[str, Any]]:
+    """Interleaved per-step timing of the exact method of several ``TSNE`` classes.
+
+    For before/after comparisons under the same load (``tsne_pyodide.mjs --baseline``):
+    the explorer's tsnejs-like schedule (perplexity 30, exaggeration 4 for 100 steps,
+    learning rate 10, random start), 5 steps and 2 s of warm-up for all, then ``reps``
+    rounds of ``step(per, compute_kl=False)``, one class after the other in each round.
+    Also the median of one ``step(1)`` with the KL (``compute_kl=True``) per round.
+    """
+    X = make_data(n)
+    steppers = {
+        name: cls(
+            method="exact", perplexity=PERPLEXITY, early_exaggeration=4, n_iter_early_exag=100,
+            learning_rate=10, init="random", random_state=SEED,
+        ).start(X)
+        for name, cls in tsne_classes.items()
+    }  # fmt: skip
+    for st in steppers.values():
+        st.step(5, compute_kl=False)
+    until = time.perf_counter() + 2.0
+    while time.perf_counter() < until:
+        for st in steppers.values():
+            st.step(1, compute_kl=False)
+    times: dict[str, list[float]] = {name: [] for name in steppers}
+    kl_times: dict[str, list[float]] = {name: [] for name in steppers}
+    for _ in range(reps):
+        for name, st in steppers.items():
+            t = time.perf_counter()
+            st.step(per, compute_kl=False)
+            times[name].append((time.perf_counter() - t) * 1e3 / per)
+        for name, st in steppers.items():
+            t = time.perf_counter()
+            st.step(1, compute_kl=True)
+            kl_times[name].append((time.perf_counter() - t) * 1e3)
+    return [
+        {
+            "case": f"{name} exact",
+            "n": n,
+            "ms_per_iter": statistics.median(times[name]),
+            "reps_ms": times[name],
+            "step1_with_kl_ms": statistics.median(kl_times[name]),
+        }
+        for name in steppers
+    ]
 
 
 def _sq_dist(X: np.ndarray) -> np.ndarray:

@@ -3,7 +3,8 @@
 Run after ``python build.py`` (it needs the built ``site/``)::
 
     .venv/bin/python bench/tsne_browser.py [--site site] [--sizes 500,2000] [--json out.json]
-                                            [--no-page] [--no-kernels]
+                                            [--no-page] [--no-kernels] [--methods exact,fft]
+                                            [--baseline OLD_TSNE_PY]
 
 ``tsnejs`` is the npm package ``tsne`` (a fork of karpathy's tsnejs, the code the Distill
 article ran), installed into the ignored ``.cache/npm`` if missing.  Results, method and
@@ -20,7 +21,10 @@ Two parts:
    warm-up (5 steps exact, 300 fft, then 1 s more), then 5 repetitions of
    ``step(6, compute_kl=False)``.  tsnejs: ``initDataRaw`` timed once, warm-up (3 steps,
    then up to 1 s), then 5 repetitions of 6 steps (2 at N >= 1000).  Figures are the median
-   ms per step.
+   ms per step.  ``--baseline`` names another ``tsne.py`` (e.g. ``git show
+   HEAD:pyplayground/tsne.py > /tmp/tsne_before.py``): its exact method runs as the case
+   ``before exact`` in the same page, interleaved with the others, for a before/after
+   comparison under the same load.
 2. **Page** (``site/lesson-tsne.html`` itself, served on 127.0.0.1): the explorer is opened
    through its "share this view" link on a dataset of the given size, played for
    ``--seconds`` seconds from step ``--warm-steps`` (300) on, and the page's main thread
@@ -82,6 +86,8 @@ sys.path.insert(0, "/src")
 import numpy as np
 import tsne_bench
 from pyplayground.tsne import TSNE
+if ${cfg.baseline ? "True" : "False"}:
+    from tsne_before import TSNE as TSNE_BEFORE
 `);
   out.log.push(`pyodide ready in ${(performance.now() - t0).toFixed(0)} ms`);
   const now = () => performance.now();
@@ -94,17 +100,22 @@ from pyplayground.tsne import TSNE
     const Xjs = py.globals.get("X").toJs();  // an array of Float64Array rows
     const X = Array.from(Xjs, (row) => Array.from(row));
     const cases = [];
-    for (const method of cfg.methods) {
+    const variants = cfg.methods.map((m) => ["ours", "TSNE", m]);
+    if (cfg.baseline && cfg.methods.includes("exact")) {
+      variants.push(["before", "TSNE_BEFORE", "exact"]);
+    }
+    for (const [who, cls, method] of variants) {
       if (method === "exact" && n > cfg.exact_max) continue;
+      const st = `st_${who}_${method}`;
       let t = now();
-      py.runPython(`st_${method} = TSNE(method="${method}", perplexity=30, early_exaggeration=4,
+      py.runPython(`${st} = ${cls}(method="${method}", perplexity=30, early_exaggeration=4,
           n_iter_early_exag=100, learning_rate=10, init="random", random_state=0).start(X)`);
       const start = now() - t;
-      py.runPython(`st_${method}.step(${method === "fft" ? 300 : 5}, compute_kl=False)`);
+      py.runPython(`${st}.step(${method === "fft" ? 300 : 5}, compute_kl=False)`);
       const until = now() + 1000;
-      while (now() < until) { py.runPython(`st_${method}.step(1, compute_kl=False)`); }
-      const code = `st_${method}.step(6, compute_kl=False)`;
-      cases.push({name: `ours ${method}`, start, per: 6, reps: [],
+      while (now() < until) { py.runPython(`${st}.step(1, compute_kl=False)`); }
+      const code = `${st}.step(6, compute_kl=False)`;
+      cases.push({name: `${who} ${method}`, start, per: 6, reps: [],
                   run: () => py.runPython(code)});
     }
     if (n <= cfg.tsnejs_max) {
@@ -185,7 +196,7 @@ def _ensure_tsnejs() -> Path:
     return TSNEJS
 
 
-def _kernel_folder(site: Path) -> Path:
+def _kernel_folder(site: Path, baseline: Path | None = None) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="tsne-browser-"))
     (tmp / "pyodide").symlink_to((site / "pyodide").resolve(), target_is_directory=True)
     shutil.copy(_ensure_tsnejs(), tmp / "tsne.js")
@@ -194,6 +205,8 @@ def _kernel_folder(site: Path) -> Path:
     (src / "__init__.py").write_text("")
     shutil.copy(REPO / "pyplayground" / "tsne.py", src / "tsne.py")
     shutil.copy(REPO / "bench" / "tsne_bench.py", tmp / "src" / "tsne_bench.py")
+    if baseline is not None:
+        shutil.copy(baseline, tmp / "src" / "tsne_before.py")
     (tmp / "index.html").write_text(
         "<!doctype html><meta charset='utf-8'><title>t-SNE bench</title>"
         "<link rel='icon' href='data:,'>"
@@ -224,20 +237,29 @@ def _launch(pw: Any, profile: Path) -> tuple[Any, Any]:
     return context, page
 
 
-def run_kernels(pw: Any, site: Path, sizes: list[int], reps: int) -> dict[str, Any]:
-    """Part 1: ours and tsnejs per step, in one page."""
-    folder = _kernel_folder(site)
+def run_kernels(
+    pw: Any,
+    site: Path,
+    sizes: list[int],
+    reps: int,
+    methods: tuple[str, ...] = ("exact", "fft"),
+    baseline: Path | None = None,
+) -> dict[str, Any]:
+    """Part 1: ours (and ``baseline``'s exact method) and tsnejs per step, in one page."""
+    folder = _kernel_folder(site, baseline)
     httpd, url = _serve(folder)
     try:
         context, page = _launch(pw, folder / "profile")
         page.goto(url + "index.html", wait_until="load")
         cfg = {
             "sizes": sizes,
-            "methods": ["exact", "fft"],
+            "methods": list(methods),
+            "baseline": baseline is not None,
             "exact_max": 2000,
             "tsnejs_max": 2000,
             "reps": reps,
-            "files": ["pyplayground/__init__.py", "pyplayground/tsne.py", "tsne_bench.py"],
+            "files": ["pyplayground/__init__.py", "pyplayground/tsne.py", "tsne_bench.py"]
+            + (["tsne_before.py"] if baseline is not None else []),
         }
         result = page.evaluate(PAGE_JS, cfg)
         result["user_agent"] = page.evaluate("navigator.userAgent")
@@ -327,11 +349,13 @@ def _table(result: dict[str, Any]) -> str:
     lines = []
     k = result.get("kernels")
     if k:
-        lines.append("| case | N | ms/step (median of 5) | start ms |")
-        lines.append("|---|---:|---:|---:|")
+        lines.append("| case | N | ms/step (median) | reps | start ms |")
+        lines.append("|---|---:|---:|---|---:|")
         for r in k["rows"]:
+            reps = ", ".join(f"{t:.2f}" for t in r["reps_ms"])
             lines.append(
-                f"| {r['case']} | {r['n']} | {r['ms_per_step']:.2f} | {r['start_ms']:.0f} |"
+                f"| {r['case']} | {r['n']} | {r['ms_per_step']:.2f} | {reps} "
+                f"| {r['start_ms']:.0f} |"
             )
     for r in result.get("page", []):
         lines.append(
@@ -355,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-page", action="store_true")
     ap.add_argument("--no-kernels", action="store_true")
+    ap.add_argument("--methods", default="exact,fft", help="our methods in the kernel part")
+    ap.add_argument("--baseline", type=Path, help="an older tsne.py: its exact method as well")
     args = ap.parse_args(argv)
     if not (args.site / "lesson-tsne.html").is_file():
         raise SystemExit(f"{args.site} has no lesson-tsne.html: run `python build.py` first")
@@ -372,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as pw:
         if not args.no_kernels:
             sizes = [int(s) for s in args.sizes.split(",")]
-            result["kernels"] = run_kernels(pw, args.site, sizes, args.reps)
+            methods = tuple(args.methods.split(","))
+            result["kernels"] = run_kernels(pw, args.site, sizes, args.reps, methods, args.baseline)
         if not args.no_page:
             result["page"] = run_page(pw, args.site, args.seconds, args.warm_steps)
     result["machine"]["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]

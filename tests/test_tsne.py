@@ -211,6 +211,37 @@ def test_exaggerated_gradient_matches_a_loop_reference(rng):
     np.testing.assert_allclose(grad, ref, rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize(("n", "n_components"), [(2, 2), (7, 1), (150, 2), (333, 3), (640, 2)])
+def test_stepper_float32_exact_gradient_matches_float64(n, n_components):
+    # The stepper's exact gradient works in float32 over the upper triangle in row blocks
+    # (1 to 6 blocks here).  Against the float64 kl_gradient, which the finite-difference
+    # test above checks: float32 rounding (relative 6e-8 per element) of the kernel and the
+    # weights gives about 1e-4 relative on a spread-out, nearly converged layout (where
+    # attraction and repulsion almost cancel), far below what changes an optimisation.
+    from pyplayground.tsne import _ExactKernel
+
+    X = blobs(n, centers=min(4, n))
+    model = TSNE(n_components, perplexity=min(30.0, n - 1.0), random_state=0, init="random")
+    stepper = model.start(X)
+    stepper.step(300, compute_kl=False)  # a spread-out layout, |y| up to about 20-40
+    Y, P = stepper.embedding, stepper.affinities
+    assert len(stepper._kernel.blocks) == max(1, min(8, n // 100))
+    for exaggeration in (1.0, 12.0):
+        grad, kl = stepper._kernel(Y, exaggeration, stepper._plogp)
+        ref, _ = kl_gradient(Y, P, exaggeration)
+        assert grad.dtype == np.float64
+        assert rel_error(grad, ref) < 2e-3
+        assert kl == pytest.approx(kl_divergence(Y, P), rel=1e-5, abs=1e-6)
+    if n < 3:
+        return
+    # duplicated points (distance exactly 0) and a far outlier stay finite
+    Y[1] = Y[0]
+    Y[-1] = 1e4
+    grad, kl = _ExactKernel(P, n_components)(Y, 1.0, stepper._plogp)
+    assert np.isfinite(grad).all() and np.isfinite(kl)
+    assert rel_error(grad, kl_gradient(Y, P)[0]) < 2e-3
+
+
 @pytest.mark.parametrize("n_components", [1, 2])
 def test_fft_repulsion_matches_exact_repulsion(n_components):
     from pyplayground.tsne import _FFTRepulsion, _kernel_matrix
