@@ -45,6 +45,7 @@ from pyplayground.lessons import (
     MEMBER_OPS,
     METRIC_OPS,
     METRICS,
+    PLAYGROUND,
     RUNTIMES,
     SCHEMA_VERSION,
     STATE_KEYS,
@@ -801,9 +802,10 @@ class _Compiler:
         where = f"task {block['id']}"
         pid = block["playground"]
         if pid in self.widgets:
-            self.finish_widget_task(block, loc)
-            return
-        if pid not in self.playgrounds:
+            kind, base = self.widgets[pid]
+        elif pid in self.playgrounds:
+            kind, base = PLAYGROUND, self.playgrounds[pid]
+        else:
             known = [*self.playgrounds, *self.widgets]
             reader.error(
                 loc.line(["playground"]),
@@ -812,18 +814,17 @@ class _Compiler:
                 f"(live parts in this lesson: {known})",
             )
             return
-        base = self.playgrounds[pid]
         try:
-            check = parse_check(block["check"])
+            check = parse_check(block["check"], kind=kind)
         except LessonError as exc:
             reader.error(loc.line(_path_parts(exc.path)), where, f"{exc.path} {exc.detail}")
             return
-        solution = None
+        solution = overrides = None
         if "solution" in block:
-            solution = reader.state(block["solution"], loc, where, base=base, prefix=("solution",))
-            if solution is None:
+            resolved = self.solution(kind, base, block["solution"], loc, where)
+            if resolved is None:
                 return
-            values = state_values(solution)
+            values, solution, overrides = resolved
             for item in check.items if check.mode == "all" else ():
                 if (
                     isinstance(item, Condition)
@@ -836,12 +837,13 @@ class _Compiler:
                         f"solution does not meet the check's condition '{item.describe()}'",
                     )
         if _already_met(check, base):
+            start = (
+                "playground's initial state" if kind == PLAYGROUND else f"{kind}'s initial settings"
+            )
             reader.error(
                 loc.line(["check"]),
                 where,
-                "check is already met by the "
-                "playground's initial state; add a condition the learner must work "
-                "for",
+                f"check is already met by the {start}; add a condition the learner must work for",
             )
         hints = block.get("hints", [])
         compiled = {
@@ -849,62 +851,7 @@ class _Compiler:
             "id": block["id"],
             "line": block["line"],
             "playground": pid,
-            "title": block["title"],
-            "title_html": _MD.renderInline(block["title"]),
-            "text_html": _MD.render(block.get("text", "")),
-            "check": block["check"],
-            "hints": hints,
-            "hints_html": [_MD.renderInline(h) for h in hints],
-            "solution": None if solution is None else solution.to_dict(),
-            "solution_overrides": None if solution is None else state_overrides(solution, base),
-        }
-        block.clear()  # the same dict is already in place in the block list
-        block.update(compiled)
-
-    def finish_widget_task(self, block: dict[str, Any], loc: _Loc) -> None:
-        """A task on a widget: its check reads the widget's metrics and settings."""
-        reader = self.reader
-        where = f"task {block['id']}"
-        pid = block["playground"]
-        kind, base = self.widgets[pid]
-        try:
-            check = parse_check(block["check"], kind=kind)
-        except LessonError as exc:
-            reader.error(loc.line(_path_parts(exc.path)), where, f"{exc.path} {exc.detail}")
-            return
-        solution = None
-        if "solution" in block:
-            try:
-                solution = KINDS[kind].state(block["solution"], "solution", base)
-            except SpecError as exc:
-                parts = _path_parts(exc.path)
-                reader.error(loc.line(parts), where, f"{_path_text(parts)} {exc.detail}")
-                return
-            for item in check.items if check.mode == "all" else ():
-                if (
-                    isinstance(item, Condition)
-                    and item.source == "state"
-                    and not item.holds({}, solution)
-                ):
-                    reader.error(
-                        loc.line(["solution"]),
-                        where,
-                        f"solution does not meet the check's condition '{item.describe()}'",
-                    )
-        if _already_met(check, base):
-            reader.error(
-                loc.line(["check"]),
-                where,
-                f"check is already met by the {kind}'s initial settings; add a condition the "
-                "learner must work for",
-            )
-        hints = block.get("hints", [])
-        compiled = {
-            "type": "task",
-            "id": block["id"],
-            "line": block["line"],
-            "playground": pid,
-            "kind": kind,
+            **({} if kind == PLAYGROUND else {"kind": kind}),
             "title": block["title"],
             "title_html": _MD.renderInline(block["title"]),
             "text_html": _MD.render(block.get("text", "")),
@@ -912,12 +859,28 @@ class _Compiler:
             "hints": hints,
             "hints_html": [_MD.renderInline(h) for h in hints],
             "solution": solution,
-            "solution_overrides": None
-            if solution is None
-            else {k: v for k, v in solution.items() if base.get(k) != v},
+            "solution_overrides": overrides,
         }
-        block.clear()
+        block.clear()  # the same dict is already in place in the block list
         block.update(compiled)
+
+    def solution(
+        self, kind: str, base: Any, data: Any, loc: _Loc, where: str
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
+        """A task's ``solution:`` over its live part's initial state: (check values, full
+        state, overrides), or ``None`` after reporting an error."""
+        if kind == PLAYGROUND:
+            state = self.reader.state(data, loc, where, base=base, prefix=("solution",))
+            if state is None:
+                return None
+            return state_values(state), state.to_dict(), state_overrides(state, base)
+        try:
+            full = KINDS[kind].state(data, "solution", base)
+        except SpecError as exc:
+            parts = _path_parts(exc.path)
+            self.reader.error(loc.line(parts), where, f"{_path_text(parts)} {exc.detail}")
+            return None
+        return full, full, {k: v for k, v in full.items() if base.get(k) != v}
 
 
 def _already_met(check: Any, state: PlaygroundState | Mapping[str, Any]) -> bool:
