@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -217,3 +218,19 @@ def record(name: str, data: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=1))
     return path
+
+
+def deep_text(app: AppPage, selector: str) -> str:
+    """The text of the first element matching ``selector``, shadow roots included."""
+    return app.page.locator(selector).first.evaluate(DEEP_TEXT_JS)
+
+
+def wait_text(app: AppPage, selector: str, expected: str, timeout_s: float = 90.0) -> str:
+    """Wait until ``selector``'s text contains ``expected``; return the text."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = deep_text(app, selector)
+        if expected in value:
+            return value
+        assert time.monotonic() < deadline, f"{selector} never said {expected!r}: {value!r}"
+        app.page.wait_for_timeout(100)

@@ -7,28 +7,14 @@ error, or an HTTP error (``conftest.py``).
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from pgbrowser import DEEP_TEXT_JS
+from pgbrowser import deep_text as text
+from pgbrowser import wait_text
 
 pytestmark = pytest.mark.browser
 KEY = "pyplayground.lesson.{}"
 DISABLED_JS = "(el) => !!el.shadowRoot.querySelector('[disabled]')"
-
-
-def text(app, selector: str) -> str:
-    return app.page.locator(selector).first.evaluate(DEEP_TEXT_JS)
-
-
-def wait_text(app, selector: str, expected: str, timeout_s: float = 90.0) -> str:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = text(app, selector)
-        if expected in value:
-            return value
-        assert time.monotonic() < deadline, f"{selector} never said {expected!r}: {value!r}"
-        app.page.wait_for_timeout(100)
 
 
 def epoch(app, playground: str) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from pgbrowser import DEEP_TEXT_JS
+from pgbrowser import deep_text as text
+from pgbrowser import wait_text
 
 from pyplayground.lessons import Lesson
 from pyplayground.sitegen.lessons import compile_lesson
@@ -25,20 +26,6 @@ REPO_LESSON = __import__("pathlib").Path(__file__).resolve().parents[2] / "lesso
 def explore_tag() -> str:
     lesson = Lesson.from_dict(compile_lesson(REPO_LESSON))
     return state_tag(KIND.state(dict(lesson.widgets["explore"].state)))
-
-
-def text(app, selector: str) -> str:
-    return app.page.locator(selector).first.evaluate(DEEP_TEXT_JS)
-
-
-def wait_text(app, selector: str, expected: str, timeout_s: float = 90.0) -> str:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = text(app, selector)
-        if expected in value:
-            return value
-        assert time.monotonic() < deadline, f"{selector} never said {expected!r}: {value!r}"
-        app.page.wait_for_timeout(100)
 
 
 def step(app) -> int:
