@@ -247,3 +247,16 @@ def test_schema_describes_every_widget_block() -> None:
         block = defs[f"{name}Block"]
         assert set(block["properties"]) == {*kind.param_map, "height", "caption"}
         assert block["additionalProperties"] is False
+
+
+# -------------------------------------------------------------------- math
+def test_math_is_typeset_and_bad_formulas_are_reported(tmp_path: Path) -> None:
+    good = "Inline $\\sigma(z) = \\frac{1}{1+e^{-z}}$ and\n\n$$\n\\|x\\|_\\infty \\le \\epsilon\n$$\n"
+    compiled = compile_lesson(_write(tmp_path, good))
+    html = compiled["blocks"][0]["html"]
+    assert '<math display="inline">' in html and "<mfrac>" in html
+    assert '<math display="block">' in html and "\\epsilon" not in html
+    bad = "Broken $\\frac{1}{$ here.\n\nUnknown $\\foo x$.\n"
+    errors = _errors(tmp_path, bad)
+    assert errors[0].startswith("L:12: math: cannot typeset $\\frac{1}{$")
+    assert errors[1] == "L:14: math: unknown TeX command \\foo in $\\foo x$"

@@ -180,7 +180,9 @@ def test_valid_fixture_passes_and_compiles() -> None:
     kinds = [b["type"] for b in compiled["blocks"]]
     assert kinds == ["prose", "playground", "prose", "task", "playground", "task", "task"]
     prose = compiled["blocks"][0]["html"]
-    assert '<span class="math inline">w_1 x_1 + b</span>' in prose
+    # math is typeset at build time: MathML, no TeX left, no namespace URL
+    assert '<math display="inline"><mrow><msub><mi>w</mi><mn>1</mn></msub>' in prose
+    assert "w_1" not in prose and "MathML" not in prose
     assert '<div class="admonition note">' in compiled["blocks"][2]["html"]
     assert "Custom title" in compiled["blocks"][2]["html"]
     main, second = lesson.playgrounds["main"], lesson.playgrounds["second"]

@@ -448,6 +448,41 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[list[Any], str, bo
 
 
 # ------------------------------------------------------------------ markdown
+_UNKNOWN_TEX: Final = re.compile(r">(\\[A-Za-z]+)<")
+_MATHML_NS: Final = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+
+
+def tex_to_mathml(tex: str, display: str = "inline") -> str:
+    """TeX math as MathML, typeset at build time (browsers render MathML natively).
+
+    Raises ``ValueError`` naming the problem (a syntax error, an unknown command).
+    The MathML namespace URL is left out: HTML does not need it, and the site holds no
+    off-site URL.
+    """
+    from latex2mathml.converter import convert
+
+    try:
+        out = convert(tex, display=display)
+    except Exception as exc:  # latex2mathml raises its own error classes, some bare
+        detail = str(exc) or type(exc).__name__
+        raise ValueError(f"cannot typeset ${tex}$ ({detail}); check braces, ^ and _") from None
+    unknown = _UNKNOWN_TEX.search(out)
+    if unknown:
+        raise ValueError(f"unknown TeX command {unknown.group(1)} in ${tex}$")
+    return out.replace(_MATHML_NS, "", 1)
+
+
+def _render_math(display: str) -> Any:
+    def render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        tex = tokens[idx].content.strip()
+        try:
+            return tex_to_mathml(tex, display)
+        except ValueError:  # reported by the checker (_Compiler.check_math)
+            return f'<code class="math-error">{html.escape(tex)}</code>'
+
+    return render
+
+
 def _markdown() -> MarkdownIt:
     md = (
         MarkdownIt("commonmark", {"html": False, "typographer": False})
@@ -457,6 +492,8 @@ def _markdown() -> MarkdownIt:
         .enable(["table", "strikethrough"])
     )
     md.add_render_rule("colon_fence", _render_admonition)
+    md.add_render_rule("math_inline", _render_math("inline"))
+    md.add_render_rule("math_block", _render_math("block"))
     return md
 
 
@@ -674,8 +711,20 @@ class _Compiler:
         for block, loc in self.pending:
             self.finish_task(block, loc)
 
+    def check_math(self, tokens: list[Token]) -> None:
+        """Report every formula that cannot be typeset, with its line."""
+        for token in tokens:
+            formulas = [token] if token.type == "math_block" else []
+            formulas += [c for c in token.children or [] if c.type == "math_inline"]
+            for formula in formulas:
+                try:
+                    tex_to_mathml(formula.content.strip())
+                except ValueError as exc:
+                    self.reader.error(_line_of(token), "math", str(exc))
+
     def flush(self, tokens: list[Token], line: int) -> None:
         if tokens:
+            self.check_math(tokens)
             html_text = _MD.renderer.render(tokens, _MD.options, {})
             if html_text.strip():
                 self.blocks.append({"type": "prose", "line": line, "html": html_text})
