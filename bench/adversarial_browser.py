@@ -2,7 +2,8 @@
 
 Run after ``python build.py`` (it needs the built site)::
 
-    .venv/bin/python bench/adversarial_browser.py [--site site] [--reps 30] [--json out.json]
+    .venv/bin/python bench/adversarial_browser.py [--site site] [--reps 30] [--drags N]
+        [--json out.json]
 
 Serves the site on 127.0.0.1 and opens ``lesson-adversarial.html`` in headless Chromium
 (``/usr/lib/chromium/chromium``, fresh profile, every request kept on the loopback).  For
@@ -16,7 +17,9 @@ Cases (medians and p90 over ``--reps`` moves each):
 
 * ``fgsm key``: an arrow key on the slider handle (one step of 0.005), FGSM, one digit;
 * ``fgsm drag``: a mouse drag of the handle (12 moves), from the *last* move to the frame
-  showing the final value (intermediate values are coalesced);
+  showing the final value (``--drags`` drags, default ``--reps``; the page posts the
+  slider's values straight to the worker, one in flight at a time, see
+  ``pyplayground/ui/adversarial/views.py``);
 * ``pgd10 key``: the same key press with 10-step PGD;
 * ``pgd11 key, curves running``: a key press (11-step PGD) while the worker computes the
   PGD accuracy-vs-strength curves of both models for 11 steps in the background (started
@@ -82,7 +85,25 @@ def _wait_redraw(app: AppPage, n: Any, timeout_ms: int = 30_000) -> dict:
     return app.page.evaluate("() => window.pgAdv.last")
 
 
-PARTS: dict[str, list[float]] = {}
+PARTS: dict[str, list[dict[str, float]]] = {}
+
+
+def _record(label: str, t0: float, last: dict, what: str) -> None:
+    """Where the time went, on the page's clock: to the worker and back, Python's own
+    share, the page's drawing; for a value posted straight to the worker also when the
+    worker took it and posted the answer."""
+    row = {
+        f"{what} to packet on the page ms": last["received"] - t0,
+        "of which Python computing + packing ms": last["py_ms"] or 0.0,
+        "packet to painted frame ms": last["painted"] - last["received"],
+    }
+    if last.get("worker_in") is not None:
+        row[f"{what} to worker taking the value ms"] = last["worker_in"] - t0
+        row["worker taking the value to posting the packet ms"] = (
+            last["worker_out"] - last["worker_in"]
+        )
+        row["posting to packet on the page ms"] = last["received"] - last["worker_out"]
+    PARTS.setdefault(label, []).append(row)
 
 
 def key_latency(app: AppPage, key: str, label: str = "") -> float:
@@ -91,22 +112,14 @@ def key_latency(app: AppPage, key: str, label: str = "") -> float:
     handle.press(key)
     last = _wait_redraw(app, n)
     t0 = app.page.evaluate("() => window.pgAdvT0")
-    # where the time goes: to the worker and back, Python's own share, the page's drawing
-    parts = PARTS.setdefault(label, [])
-    parts.append((last["received"] - t0, last["py_ms"] or 0.0, last["painted"] - last["received"]))
+    _record(label, t0, last, "key")
     return float(last["painted"] - t0)
 
 
 def parts_summary(label: str) -> dict[str, float]:
     rows = PARTS.get(label, [])
-    if not rows:
-        return {}
-    med = [statistics.median(col) for col in zip(*rows, strict=True)]
-    return {
-        "key to packet on the page ms": round(med[0], 1),
-        "of which Python computing + packing ms": round(med[1], 1),
-        "packet to painted frame ms": round(med[2], 1),
-    }
+    keys = [k for k in rows[0] if all(k in r for r in rows)] if rows else []
+    return {k: round(statistics.median(r[k] for r in rows), 1) for k in keys}
 
 
 def drag_latency(app: AppPage, dx: float) -> float:
@@ -130,7 +143,9 @@ def drag_latency(app: AppPage, dx: float) -> float:
     )
     app.page.wait_for_timeout(30)
     last = app.page.evaluate("() => window.pgAdv.last")
-    return float(last["painted"] - app.page.evaluate("() => window.pgAdvLastMove"))
+    t0 = app.page.evaluate("() => window.pgAdvLastMove")
+    _record("fgsm drag", t0, last, "last move")
+    return float(last["painted"] - t0)
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -151,7 +166,7 @@ def set_attack(app: AppPage, label: str) -> None:
     _wait_redraw(app, n)
 
 
-def run(site: Path, reps: int) -> dict[str, Any]:
+def run(site: Path, reps: int, drags: int | None = None) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     server = Server(site)
@@ -179,10 +194,10 @@ def run(site: Path, reps: int) -> dict[str, Any]:
 
             keys("fgsm key")
             values = []
-            for i in range(max(3, reps // 3)):
+            for i in range(max(3, reps if drags is None else drags)):
                 values.append(drag_latency(app, 40 if i % 2 == 0 else -40))
                 page.wait_for_timeout(300)
-            out["fgsm drag"] = summary(values)
+            out["fgsm drag"] = {**summary(values), **parts_summary("fgsm drag")}
             print("fgsm drag", out["fgsm drag"], flush=True)
             set_attack(app, "PGD")
             page.wait_for_timeout(20_000)  # let the PGD curves finish first
@@ -220,13 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=str(REPO / "site"))
     parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--drags", type=int, default=None, help="drags (default: --reps)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load "
         + Path("/proc/loadavg").read_text().split()[0],
-        "results": run(Path(args.site), args.reps),
+        "results": run(Path(args.site), args.reps, args.drags),
     }
     print(json.dumps(result, indent=1))
     if args.json:

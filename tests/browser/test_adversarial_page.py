@@ -17,6 +17,13 @@ DIGITS = "#pg-widget-digits"
 PLANE = "#pg-widget-plane"
 LAST_JS = "() => window.pgAdv ? window.pgAdv.last : null"
 IMG_JS = "(m.data.get ? m.data.get('img') : m.data.img)"
+# records the strength of every packet the worker posts to the page
+SEEN_JS = """() => {
+  window.pgEpsSeen = [];
+  pyodideWorker.addEventListener("message", (e) => {
+    if (e.data && e.data.type === "pg-adv-packet") { window.pgEpsSeen.push(e.data.eps); }
+  });
+}"""
 
 
 def text(app, selector: str) -> str:
@@ -92,11 +99,21 @@ def test_dragging_drawing_and_show_me(app) -> None:
     # drag the slider handle to the right: a large strength fools the model
     handle = app.page.locator(f"{DIGITS} .pg-adv-eps .noUi-handle").first
     handle.scroll_into_view_if_needed()
+    app.page.evaluate(SEEN_JS)
     app.drag(handle, 60)
     app.page.wait_for_function(
         "() => window.pgAdv && window.pgAdv.last && window.pgAdv.last.eps > 0.2", timeout=20_000
     )
     wait_text(app, pred, "fooled")
+    # the values went straight to the worker, one at a time; the drawing ends on the
+    # slider's value and never steps back to an older one when Bokeh's late sync arrives
+    app.page.wait_for_timeout(1000)
+    final = float(text(app, f"{DIGITS} .pg-adv-eps").split(":")[1].strip()[:5])
+    seen = app.page.evaluate("window.pgEpsSeen")
+    assert seen and seen[-1] == pytest.approx(final), seen
+    assert all(v == pytest.approx(final) for v in seen[seen.index(seen[-1]) :]), seen
+    assert f"FGSM ε = {final:.3f}" in text(app, f"{DIGITS} .pg-adv-info")
+    assert app.page.evaluate("pyodideWorker._pgHold.held.length") == 0
     # draw a vertical stroke on an empty canvas: the model sees a drawn digit
     app.click("pg-adv-clear")
     wait_text(app, pred, "drawn digit")

@@ -191,13 +191,6 @@ def test_a_redraw_is_one_bokeh_change() -> None:
 
 def test_a_burst_of_changes_is_computed_once_with_the_latest_value() -> None:
     e = AdversarialExplorer()
-
-    class FakePump:
-        stopped = False
-
-        def stop(self) -> None:
-            self.stopped = True
-
     e._pump = FakePump()  # as if served: the pump's ticks do the work
     e._last_compute = time.perf_counter()
     before = e.computations
@@ -211,6 +204,146 @@ def test_a_burst_of_changes_is_computed_once_with_the_latest_value() -> None:
     e._last_compute -= 1.0
     e.c.eps.value = 0.2
     assert e.computations == before + 2 and packet(e)["eps"] == 0.2
+
+
+class FakePump:
+    stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_a_strength_posted_straight_from_the_page_is_drawn_at_once_and_answered() -> None:
+    e = AdversarialExplorer()
+    sent: list[dict] = []
+    e.packet.direct, e.packet.post = True, sent.append  # as in the worker, after the first
+    updates: list = []
+    e.on_update = updates.append
+    before = e.computations
+    e.packet.request(0.2, 1)
+    # computed and drawn at once; the packet carries the answer to request 1
+    assert e.computations == before + 1 and e.state_values()["eps"] == 0.2
+    assert [(m["type"], m.get("req"), m["eps"]) for m in sent] == [("pg-adv-packet", 1, 0.2)]
+    assert updates == [e]  # without a pump, on_update at once
+    # the slider's late Bokeh sync brings older values, then the same one: never acted on
+    for v in (0.125, 0.15, 0.2):
+        e.c.eps.value = v
+    assert e.computations == before + 1 and len(sent) == 1
+    assert e.state_values()["eps"] == 0.2 and e.metrics()["eps"] == 0.2
+    # the value already drawn, or a bad one: nothing computed, but always an answer
+    e.packet.request(0.2, 2)
+    e.packet.request("nonsense", 3)
+    assert e.computations == before + 1
+    assert [(m["type"], m["req"]) for m in sent[1:]] == [("pg-adv-ack", 2), ("pg-adv-ack", 3)]
+    # a Python-side change of the settings still redraws (through load_state)
+    e.load_state({**e.state_values(), "eps": 0.05})
+    assert e.state_values()["eps"] == 0.05 and sent[-1]["eps"] == 0.05 and "req" not in sent[-1]
+
+
+def test_during_a_drag_on_update_waits_until_the_slider_is_still() -> None:
+    from pyplayground.ui.adversarial import app
+
+    e = AdversarialExplorer()
+    e.packet.direct, e.packet.post = True, [].append
+    e._pump = FakePump()  # as if served
+    updates: list = []
+    e.on_update = updates.append
+    for req, v in enumerate((0.11, 0.12, 0.13), start=1):
+        e.packet.request(v, req)
+    assert updates == [] and e._notify_at is not None
+    assert e.tick()  # not due yet: the pump keeps running
+    assert updates == []
+    time.sleep(app.NOTIFY_QUIET_S)
+    assert e.tick() and updates == [e]
+    assert e.metrics()["eps"] == 0.13 and e._notify_at is None
+
+
+def _node(script: str) -> dict:
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_the_page_keeps_one_strength_in_flight_and_sends_the_latest_next() -> None:
+    from pyplayground.ui.adversarial.views import eps_callback
+
+    code = eps_callback("p")["value"]
+    result = _node(
+        """
+        const posted = [];
+        globalThis.pyodideWorker = {postMessage: (m) => posted.push(m)};
+        const packet = {id: "p"};
+        globalThis.window = {pgAdvPackets: {p: packet}};
+        const slider = {id: "s", value: 0};
+        const change = new Function("cb_obj", "packet_id", CODE);
+        const move = (v) => { slider.value = v; change(slider, "p"); };
+        const q = () => packet._pgEps;
+        const log = {};
+        move(0.1);                            // sent at once
+        move(0.105); move(0.11); move(0.115); // in flight: only the latest is kept
+        log.first = posted.map((m) => [m.type, m.req, m.value]);
+        q().answer(7);                        // not the request in flight: ignored
+        log.stale = posted.length;
+        q().answer(1);                        // the answer sends the latest value
+        log.second = posted.slice(1).map((m) => [m.req, m.value]);
+        q().answer(2);                        // nothing new: idle again
+        log.idle = !q().inflight;
+        move(0.12);
+        log.third = posted.slice(2).map((m) => [m.req, m.value]);
+        q().answer(3);
+        move(0.125); move(0.12); move(0.125); // back to the value in flight: not sent again
+        q().answer(4);
+        log.end = [posted.length, q().inflight];
+        window.pgAdvPackets = {};             // no direct path yet: the page posts nothing
+        move(0.3);
+        log.off = posted.length;
+        console.log(JSON.stringify(log));
+        """.replace("CODE", repr(code))
+    )
+    assert result["first"] == [["pg-adv-eps", 1, 0.1]]
+    assert result["stale"] == 1
+    assert result["second"] == [[2, 0.115]]
+    assert result["idle"] is True
+    assert result["third"] == [[3, 0.12]]
+    assert result["end"] == [4, False] and result["off"] == 4
+
+
+def test_the_page_holds_panels_patch_of_the_slider_until_it_is_still() -> None:
+    from pyplayground.ui.adversarial.views import HOLD_JS, HOLD_MS
+
+    code = HOLD_JS.replace("HOLD_MS", str(HOLD_MS))
+    result = _node(
+        """
+        const posted = [];
+        const worker = {postMessage: (m) => posted.push(m.type + ":" + (m.n ?? ""))};
+        CODE
+        const hold = worker._pgHold;
+        hold.ids.add("s");
+        const patch = (id, n) => ({type: "patch", n: n,
+                                   patch: {events: [{kind: "ModelChanged", model: {id: id},
+                                                     attr: "value", new: 1}]}});
+        const log = {};
+        worker.postMessage(patch("other", 1));   // another model's patch: passes
+        worker.postMessage(patch("s", 2));       // the slider's: held
+        worker.postMessage({type: "pg-adv-eps", n: 3});  // direct messages pass
+        worker.postMessage(patch("other", 4));   // behind a held patch: held, in order
+        log.before = posted.slice();
+        log.timer = hold.timer != null;
+        setTimeout(() => {                       // released once the slider is still
+          log.after = posted.slice();
+          console.log(JSON.stringify(log));
+        }, HOLD + 50);
+        """.replace("CODE", code).replace("HOLD +", f"{HOLD_MS} +")
+    )
+    assert result["before"] == ["patch:1", "pg-adv-eps:3"] and result["timer"]
+    assert result["after"] == ["patch:1", "pg-adv-eps:3", "patch:2", "patch:4"]
 
 
 # ---------------------------------------------------------------- curves

@@ -11,7 +11,13 @@ Staying responsive in the Pyodide worker:
   seconds; during a burst (a dragged slider) it only marks the state dirty, and the
   next tick of the *pump* (a periodic callback) computes the latest value: values that
   arrived in between are never computed.
-* A redraw of the digits mode is one Bokeh change (:class:`~.views.Packet`).
+* A redraw of the digits mode is one Bokeh change (:class:`~.views.Packet`), or in the
+  worker, after the first, one message posted straight to the page.
+* In the worker the page also posts the strength slider's value straight to the worker,
+  one value in flight at a time (``views.EPS_JS``): each is computed and drawn at once
+  (:meth:`AdversarialExplorer.set_eps_direct`).  The value still syncs through Bokeh, late
+  and through older values during a drag: once the direct path is in use, those syncs only
+  update the widget, never the state, so the picture never steps back.
 * The test-set curves (:class:`~.lab.CurveJob`), retraining and the smallest fooling
   strength run in the pump's ticks, at most ``BUDGET_S`` of work per tick, after any
   pending redraw.  Without a served document (tests, plain Python) there is no pump:
@@ -60,12 +66,14 @@ from .views import (
     Packet,
     ProbabilityBars,
     a11y_callback,
+    eps_callback,
     packet_fields,
 )
 
 PERIOD_MS: Final = 10
 BUDGET_S: Final = 0.010
 QUIET_S: Final = 0.03
+NOTIFY_QUIET_S: Final = 0.06  # on_update waits for the slider to be still this long
 IDLE_TICKS: Final = 200  # the pump stops after this many ticks with nothing to do
 CURVE_EVERY: Final = 12  # ticks between partial-curve redraws
 RETRAIN_EPOCHS: Final = 15
@@ -131,6 +139,8 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
         self._last_compute = -1e9
         self._t_compute = 0.0
         self._syncing = False
+        self._eps_direct = False  # the page posts the strength straight to the worker
+        self._notify_at: float | None = None  # when a deferred on_update is due
         self.bridge = Bridge()
         self.c = Controls()
         self.images = DigitImages()
@@ -152,6 +162,8 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
         for key, widget in self.c.by_key().items():
             widget.param.watch(lambda e, k=key: self._changed(k, e.new), "value")
         self.c.digit_class.param.watch(self._next_of_class, "value")
+        self.c.eps.jscallback(**eps_callback(self.packet.source.id))
+        self.packet.on_eps = self.set_eps_direct
         self.c.clear.on_click(lambda _e: self.clear_drawing())
         self.c.retrain.on_click(lambda _e: self.retrain())
         self.images.strokes.on_change("data", self._strokes_changed)
@@ -162,7 +174,7 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
         self.bridge.on("adv-tap", lambda a, b, _c: self.pick_point_at(a, b))
 
     def _changed(self, key: str, value: Any) -> None:
-        if self._syncing or value is None:
+        if self._syncing or value is None or (key == "eps" and self._eps_direct):
             return
         try:
             value = KIND.param_map[key].check(value)
@@ -203,6 +215,30 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
         self.c.pgd_steps.visible = s["attack"] == "pgd"
         self.c.targeted.disabled = s["attack"] == "jsma"
         self.c.retrain.visible = self.c.adv_training.visible = s["model"] == "retrained"
+
+    def set_eps_direct(self, value: Any) -> None:
+        """A strength posted straight from the page's slider: compute and draw it now.
+
+        The page sends the next value only after this one's answer, so nothing here needs
+        coalescing; from the first such value on, the slider's Bokeh sync is not acted on
+        (it brings the same values, later).  ``on_update`` (the lesson's task checks, whose
+        texts cost the worker a Bokeh change each) waits until the slider has been still for
+        ``NOTIFY_QUIET_S``, so that it does not delay the next value of a drag.
+        """
+        self._eps_direct = True
+        try:
+            eps = KIND.param_map["eps"].check(float(value))
+        except (TypeError, ValueError):
+            return
+        if eps == self.state["eps"]:
+            return
+        self.state["eps"] = eps
+        self._compute()
+        self._render(notify=False)
+        if self._start_pump():
+            self._notify_at = time.perf_counter() + NOTIFY_QUIET_S
+        else:
+            self._notify()
 
     # ------------------------------------------------------------ actions
     def _next_of_class(self, event: Any) -> None:
@@ -344,7 +380,7 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
             self._show_curves()
 
     # ------------------------------------------------------------ drawing
-    def _render(self, *, direct: bool = False) -> None:
+    def _render(self, *, direct: bool = False, notify: bool = True) -> None:
         if self.state["mode"] == "points":
             self._render_points()
         else:
@@ -360,9 +396,11 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
                 fields["py_ms"] = 1000 * (time.perf_counter() - self._t_compute)
                 self.packet.send(fields)
         self._show_status()
-        self._notify()
+        if notify:
+            self._notify()
 
     def _notify(self) -> None:
+        self._notify_at = None
         if self.on_update is not None:
             self.on_update(self)
 
@@ -435,6 +473,9 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
             self._compute()
             self._render()
             return True
+        if self._notify_at is not None and time.perf_counter() >= self._notify_at:
+            self._notify()
+            return True
         if self.state["mode"] == "points":
             return self._points_work()
         r = self.retrainer
@@ -457,7 +498,7 @@ class AdversarialExplorer(PointsMode, pn.viewable.Viewer):
             if self.job.done:
                 self._notify()
             return True
-        return False
+        return self._notify_at is not None  # a deferred on_update is not due yet
 
     def run_background(self, max_ticks: int = 100_000) -> int:
         """Run ticks until there is nothing left to do (tests, notebooks); returns ticks run."""

@@ -11,6 +11,7 @@ separately would cost several times what one packet costs.
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any, Final
 
 import numpy as np
@@ -304,6 +305,7 @@ const text = (div, html) => {  // straight into the element: re-rendering a Div 
 const stats = window.pgAdv ||
   (window.pgAdv = {received: 0, painted: 0, direct: 0, last: null});
 const ND = src._pgND || (src._pgND = d.orig[0].constructor);  // Bokeh's ndarray class
+const at = (t) => (t == null ? null : t - performance.timeOrigin);
 const apply = (get) => {
   const received = performance.now();
   const img = (k) => new ND(get(k), [8, 8]);
@@ -320,7 +322,10 @@ const apply = (get) => {
   text(info, get("info_html"));
   stats.received += 1;
   const last = {n: get("n"), eps: get("eps"), pred: get("adv_pred"), received: received,
-                painted: null, py_ms: get("py_ms") ?? null};
+                painted: null, py_ms: get("py_ms") ?? null,
+                // a direct answer: when the worker took the request and posted the packet
+                // (page clock; bench/adversarial_browser.py)
+                worker_in: at(get("t_in")), worker_out: at(get("t_out"))};
   requestAnimationFrame(() => {
     stats.painted += 1;
     last.painted = performance.now();
@@ -335,13 +340,89 @@ if (worker != null && !src._pgDirect) {
   src._pgDirect = true;
   worker.addEventListener("message", (event) => {
     const msg = event.data;
-    if (msg != null && msg.type === "pg-adv-packet" && msg.id === src.id) {
+    if (msg == null || msg.id !== src.id) { return; }
+    if (msg.type === "pg-adv-packet") {
       stats.direct += 1;
       apply((k) => msg[k]);
     }
+    // the answer to a strength sent straight from the slider (EPS_JS): send the next one
+    if (msg.req != null && src._pgEps != null) { src._pgEps.answer(msg.req); }
   });
+  HOLD
+  (window.pgAdvPackets || (window.pgAdvPackets = {}))[src.id] = src;  // for EPS_JS
   worker.postMessage({type: "pg-adv-ready", id: src.id});
 }
+"""
+
+# Installed on the page with the direct path (once per worker): Panel's patches that carry
+# the value of a slider posting its values straight to the worker (EPS_JS registers it) are
+# held back until that slider has been still for HOLD_MS, so the worker computes each
+# posted value at once instead of first applying a patch (10-50 ms in the worker).  Panel
+# sends no further patch before the worker answers a held one ("idle"); non-patch messages
+# pass.
+HOLD_JS = """
+if (worker._pgHold == null) {
+    const post = worker.postMessage.bind(worker);
+    const hold = worker._pgHold = {
+      ids: new Set(), held: [], timer: null,
+      later(ms) { clearTimeout(this.timer); this.timer = setTimeout(() => this.release(), ms); },
+      release() {
+        clearTimeout(this.timer);
+        this.timer = null;
+        for (const args of this.held.splice(0)) { post(...args); }
+      },
+    };
+    const ours = (e) => e != null && e.attr === "value" && e.model != null &&
+      hold.ids.has(e.model.id);
+    worker.postMessage = (msg, ...rest) => {
+      const patch = msg != null && msg.type === "patch" ? msg.patch : null;
+      if (patch != null && (hold.held.length || (patch.events || []).some(ours))) {
+        hold.held.push([msg, ...rest]);
+        if (hold.timer == null) { hold.later(HOLD_MS); }
+        return;
+      }
+      post(msg, ...rest);
+    };
+  }
+"""
+HOLD_MS: Final = 100
+
+
+# Runs in the page on every change of the strength slider's value.  Once the page takes
+# packets straight from the worker (UNPACK_JS), the value is posted straight to the worker
+# too ({type: "pg-adv-eps"}), past Panel's patch queue (which sends one patch and waits for
+# the worker to apply it, ~10+ ms, before sending the next).  At most one value is in
+# flight: the worker's answer (the packet, or "pg-adv-ack", carrying the request number)
+# sends the latest value that came meanwhile; the ones in between are never computed.
+# Bokeh still syncs the value as usual (held back during a move, HOLD_JS); the worker then
+# only records it.
+EPS_JS = """
+const worker = typeof pyodideWorker !== "undefined" ? pyodideWorker : null;
+// the packet source, once it takes packets straight from the worker (UNPACK_JS); by id, so
+// that the slider does not pull the source (and the views it writes to) into the document
+const packet = window.pgAdvPackets != null ? window.pgAdvPackets[packet_id] : null;
+if (worker == null || packet == null) { return; }  // the Bokeh sync redraws
+const hold = worker._pgHold;  // (HOLD_JS) Panel's patch of this value waits till we are still
+if (hold != null) { hold.ids.add(cb_obj.id); hold.later(HOLD_MS); }
+const q = packet._pgEps || (packet._pgEps = {
+  req: 0, inflight: false, pending: null, value: null, t: 0,
+  post(v) {
+    this.req += 1;
+    this.inflight = true;
+    this.value = v;
+    this.t = performance.now();
+    worker.postMessage({type: "pg-adv-eps", id: packet.id, value: v, req: this.req});
+  },
+  answer(req) {  // the worker answered request `req` (UNPACK_JS): send the latest value
+    if (req !== this.req) { return; }
+    const v = this.pending;
+    this.pending = null;
+    if (v != null && v !== this.value) { this.post(v); } else { this.inflight = false; }
+  },
+});
+const v = cb_obj.value;
+// (an answer lost for a second, e.g. to a long computation: send again rather than wait)
+if (q.inflight && performance.now() - q.t < 1000) { q.pending = v; } else { q.post(v); }
 """
 
 
@@ -390,6 +471,12 @@ def _in_worker() -> bool:
     return hasattr(js, "postMessage") and not hasattr(js, "document")
 
 
+def eps_callback(packet_id: str) -> dict[str, Any]:
+    """``jscallback`` arguments posting the strength slider's value straight to the worker,
+    for the :class:`Packet` whose source has id ``packet_id``."""
+    return {"args": {"packet_id": packet_id}, "value": EPS_JS.replace("HOLD_MS", str(HOLD_MS))}
+
+
 class Packet:
     """The one-row source a redraw sends, and its page-side unpacker.
 
@@ -398,6 +485,11 @@ class Packet:
     the page (``postMessage`` with typed arrays), which saves the worker the serialisation
     of a Bokeh change and the page the patch it would apply.  The packet's content and its
     unpacking are the same either way.
+
+    From then on the page also posts the strength slider's value straight to the worker
+    (``pg-adv-eps`` with a request number, see ``EPS_JS``); ``on_eps(value)`` handles it.
+    The answer carries the request number: the next packet sent while handling it, or
+    else a ``pg-adv-ack``.
     """
 
     def __init__(self, images: DigitImages, bars: ProbabilityBars, curves: CurvePlot,
@@ -405,6 +497,11 @@ class Packet:
         self.source = ColumnDataSource({}, name="pg-adv-packet")
         self.n = 0
         self.direct = False  # set when the page says it listens for direct packets
+        self.on_eps: Any = None  # called with each strength the page posts directly
+        self.post: Any = None  # posts a message to the page (set in the worker)
+        self._req: int | None = None  # the request being answered
+        self._t_in = 0.0  # when it came (ms since the epoch, for the benchmark)
+        self.clock: Any = lambda: 1000 * time.time()
         self._listener: Any = None
         self.source.js_on_change(
             "data",
@@ -421,7 +518,9 @@ class Packet:
                     "pred": pred,
                     "info": info,
                 },
-                code=UNPACK_JS.replace("A11Y", A11Y_JS),
+                code=UNPACK_JS.replace("A11Y", A11Y_JS)
+                .replace("HOLD", HOLD_JS.strip())
+                .replace("HOLD_MS", str(HOLD_MS)),
             ),
         )
         if _in_worker():
@@ -429,17 +528,38 @@ class Packet:
 
     def _listen(self) -> None:
         import js
-        from pyodide.ffi import create_proxy
+        from pyodide.ffi import create_proxy, to_js
 
         sid = self.source.id
 
         def on_message(event: Any) -> None:
             data = event.data
-            if getattr(data, "type", None) == "pg-adv-ready" and getattr(data, "id", None) == sid:
+            if getattr(data, "id", None) != sid:
+                return
+            kind = getattr(data, "type", None)
+            if kind == "pg-adv-ready":
                 self.direct = True
+            elif kind == "pg-adv-eps":
+                self.request(data.value, int(data.req))
 
+        def post(msg: dict[str, Any]) -> None:
+            js.postMessage(to_js(msg, dict_converter=js.Object.fromEntries))
+
+        self.post = post
+        self.clock = lambda: js.performance.timeOrigin + js.performance.now()
         self._listener = create_proxy(on_message)
         js.addEventListener("message", self._listener)
+
+    def request(self, value: Any, req: int) -> None:
+        """Handle strength ``value`` posted by the page as request ``req``; always answer."""
+        self._req, self._t_in = req, self.clock()
+        try:
+            if self.on_eps is not None:
+                self.on_eps(value)
+        finally:
+            req, self._req = self._req, None
+            if req is not None and self.post is not None:  # no packet carried the answer
+                self.post({"type": "pg-adv-ack", "id": self.source.id, "req": req})
 
     def attach(self, model: Any) -> None:
         """Keep the source in the document by referencing it from a rendered model."""
@@ -448,12 +568,12 @@ class Packet:
     def send(self, fields: dict[str, Any]) -> int:
         """Send one redraw (one Bokeh change, or one direct message); returns its number."""
         self.n += 1
-        if self.direct:
-            import js
-            from pyodide.ffi import to_js
-
+        if self.direct and self.post is not None:
             msg = {"type": "pg-adv-packet", "id": self.source.id, "n": self.n, **fields}
-            js.postMessage(to_js(msg, dict_converter=js.Object.fromEntries))
+            if self._req is not None:
+                msg["req"], self._req = self._req, None
+                msg["t_in"], msg["t_out"] = self._t_in, self.clock()
+            self.post(msg)
         else:
             self.source.data = {"n": [self.n], **{k: [v] for k, v in fields.items()}}
         return self.n
@@ -466,6 +586,7 @@ __all__ = [
     "Packet",
     "ProbabilityBars",
     "a11y_callback",
+    "eps_callback",
     "image_rows",
     "info_html",
     "packet_fields",
