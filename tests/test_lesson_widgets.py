@@ -252,8 +252,7 @@ def test_schema_describes_every_widget_block() -> None:
 # -------------------------------------------------------------------- math
 def test_math_is_typeset_and_bad_formulas_are_reported(tmp_path: Path) -> None:
     good = (
-        "Inline $\\sigma(z) = \\frac{1}{1+e^{-z}}$ and\n\n"
-        "$$\n\\|x\\|_\\infty \\le \\epsilon\n$$\n"
+        "Inline $\\sigma(z) = \\frac{1}{1+e^{-z}}$ and\n\n$$\n\\|x\\|_\\infty \\le \\epsilon\n$$\n"
     )
     compiled = compile_lesson(_write(tmp_path, good))
     html = compiled["blocks"][0]["html"]
