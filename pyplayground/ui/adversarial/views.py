@@ -33,6 +33,7 @@ from bokeh.plotting import figure
 from bokeh.transform import dodge
 
 from pyplayground.engine._types import Array
+from pyplayground.ui.a11y import name_parts_js
 
 from .lab import LiveResult
 
@@ -429,32 +430,7 @@ if (q.inflight && performance.now() - q.t < 1000) { q.pending = v; } else { q.po
 # Accessible names for the parts of Panel/Bokeh widgets that render without one (slider
 # handles, spin buttons, checkboxes), inside the explorer's widgets only.  Runs on the page
 # after the first layout (a figure's inner width is set then) and after the first packet.
-A11Y_JS = """
-setTimeout(() => {
-  const name = (el, text) => {
-    if (el != null && text && !el.getAttribute("aria-label")) {
-      el.setAttribute("aria-label", text);
-    }
-  };
-  const visit = (root) => {
-    for (const host of root.querySelectorAll("[class*='pg-adv-']")) {
-      const sr = host.shadowRoot;
-      if (sr == null) { continue; }
-      const title = sr.querySelector(".bk-slider-title, label");
-      const label = title ? title.textContent.split(":")[0].trim() : "";
-      for (const h of sr.querySelectorAll("[role=slider]")) { name(h, label); }
-      for (const b of sr.querySelectorAll(".bk-spin-btn-up")) { name(b, "Increase " + label); }
-      for (const b of sr.querySelectorAll(".bk-spin-btn-down")) { name(b, "Decrease " + label); }
-      const text = sr.querySelector(".bk-label");  // a checkbox's text, beside the input
-      for (const c of sr.querySelectorAll("input[type=checkbox]")) {
-        name(c, text ? text.textContent.trim() : label);
-      }
-    }
-    for (const el of root.querySelectorAll("*")) { if (el.shadowRoot) { visit(el.shadowRoot); } }
-  };
-  visit(document);
-}, 0);
-"""
+A11Y_JS = "setTimeout(" + name_parts_js("pg-adv-") + ", 0);"
 
 
 def a11y_callback() -> CustomJS:

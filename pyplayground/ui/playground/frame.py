@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 from bokeh.models import ColumnDataSource, CustomJS, Div, GlyphRenderer, Plot
 
+from pyplayground.ui.a11y import name_parts_js
+
 from .bridge import Bridge
 
 #: chart_mode values
@@ -248,31 +250,7 @@ const unpack = (get, nd) => {
 // Accessible names for the parts of Panel/Bokeh widgets that render without one (slider
 // handles, spin buttons, checkboxes, the file input). Widgets may re-render after a change,
 // so this runs after every frame sent through Bokeh (those follow each user action).
-const a11y = () => {
-  const name = (el, text) => {
-    if (el != null && text && !el.getAttribute("aria-label")) {
-      el.setAttribute("aria-label", text);
-    }
-  };
-  const visit = (root) => {
-    for (const host of root.querySelectorAll("[class*='pg-']")) {
-      const sr = host.shadowRoot;
-      if (sr == null) { continue; }
-      const title = sr.querySelector(".bk-slider-title, label");
-      const label = title ? title.textContent.split(":")[0].trim() : "";
-      for (const h of sr.querySelectorAll("[role=slider]")) { name(h, label); }
-      for (const b of sr.querySelectorAll(".bk-spin-btn-up")) { name(b, "Increase " + label); }
-      for (const b of sr.querySelectorAll(".bk-spin-btn-down")) { name(b, "Decrease " + label); }
-      const text = sr.querySelector(".bk-label");
-      for (const c of sr.querySelectorAll("input[type=checkbox]")) {
-        name(c, text ? text.textContent.trim() : label);
-      }
-      for (const f of sr.querySelectorAll("input[type=file]")) { name(f, "Upload a CSV file"); }
-    }
-    for (const el of root.querySelectorAll("*")) { if (el.shadowRoot) { visit(el.shadowRoot); } }
-  };
-  visit(document);
-};
+const a11y = A11Y_NAMES;
 setTimeout(a11y, 0);
 // Bokeh arrays arrive as Bokeh ndarrays; keep their class for the direct path.
 const ND = d.mosaic[0].constructor;
@@ -298,6 +276,12 @@ def _in_worker() -> bool:
     import js
 
     return hasattr(js, "postMessage") and not hasattr(js, "document")
+
+
+def unpack_js(send_ack: str) -> str:
+    """The page-side unpacker (``UNPACK_JS``) with the acknowledgement ``send_ack`` (JS)."""
+    names = name_parts_js("pg-", file_label="Upload a CSV file")
+    return UNPACK_JS.replace("SEND_ACK", send_ack).replace("A11Y_NAMES", names)
 
 
 class FrameChannel:
@@ -357,7 +341,7 @@ class FrameChannel:
                     "MAX": MAX_CHART_POINTS,
                     "GRAD_EVERY": GRAD_EVERY,
                 },
-                code=UNPACK_JS.replace("SEND_ACK", Bridge.send_js("ack")),
+                code=unpack_js(Bridge.send_js("ack")),
             ),
         )
         self._listener: Any = None
