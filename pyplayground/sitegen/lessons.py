@@ -194,6 +194,24 @@ def build_schema() -> dict[str, Any]:
             },
         }
 
+    def task_block(
+        description: str, check: dict[str, Any], solution: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": description,
+            "required": ["title", "check"],
+            "additionalProperties": False,
+            "properties": {
+                "playground": {"$ref": "#/$defs/id"},
+                "title": {**text, "maxLength": 120},
+                "text": {"type": "string"},
+                "check": check,
+                "hints": {"type": "array", "items": text},
+                "solution": solution,
+            },
+        }
+
     def branch(key: str, then: str, otherwise: dict[str, Any]) -> dict[str, Any]:
         return {"if": {"required": [key]}, "then": {"$ref": then}, "else": otherwise}
 
@@ -279,37 +297,17 @@ def build_schema() -> dict[str, Any]:
             },
             **{f"{k.name}Block": _widget_schema(k, options=True) for k in KINDS.values()},
             **{f"{k.name}Settings": _widget_schema(k, options=False) for k in KINDS.values()},
-            "widgetTaskBlock": {
-                "type": "object",
-                "description": (
-                    "A :::{task} ID block on a widget: its check reads the widget's metrics "
-                    "and settings; its solution is settings of that widget."
-                ),
-                "required": ["title", "check"],
-                "additionalProperties": False,
-                "properties": {
-                    "playground": {"$ref": "#/$defs/id"},
-                    "title": {**text, "maxLength": 120},
-                    "text": {"type": "string"},
-                    "check": {"type": "object"},
-                    "hints": {"type": "array", "items": text},
-                    "solution": {"type": "object"},
-                },
-            },
-            "taskBlock": {
-                "type": "object",
-                "description": "A :::{task} ID block: options plus check, hints and solution.",
-                "required": ["title", "check"],
-                "additionalProperties": False,
-                "properties": {
-                    "playground": {"$ref": "#/$defs/id"},
-                    "title": {**text, "maxLength": 120},
-                    "text": {"type": "string"},
-                    "check": {"$ref": "#/$defs/condition"},
-                    "hints": {"type": "array", "items": text},
-                    "solution": {"$ref": "#/$defs/state"},
-                },
-            },
+            "widgetTaskBlock": task_block(
+                "A :::{task} ID block on a widget: its check reads the widget's metrics "
+                "and settings; its solution is settings of that widget.",
+                check={"type": "object"},
+                solution={"type": "object"},
+            ),
+            "taskBlock": task_block(
+                "A :::{task} ID block: options plus check, hints and solution.",
+                check={"$ref": "#/$defs/condition"},
+                solution={"$ref": "#/$defs/state"},
+            ),
         },
     }
 
