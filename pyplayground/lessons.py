@@ -640,8 +640,7 @@ class Lesson:
 
     def part_kind(self, part_id: str) -> str:
         """``"playground"`` or the widget kind of the live part ``part_id``."""
-        part = self.parts[part_id]
-        return part.kind if isinstance(part, WidgetSpec) else PLAYGROUND
+        return _kind_of(self.parts[part_id])
 
     @property
     def tasks(self) -> tuple[Task, ...]:
@@ -692,6 +691,10 @@ class Lesson:
             if task.playground not in known:
                 raise LessonError(f"task {task.id}", f"unknown live part {task.playground!r}")
         return lesson
+
+
+def _kind_of(part: Part) -> str:
+    return part.kind if isinstance(part, WidgetSpec) else PLAYGROUND
 
 
 def _state(data: Any, path: str, base: PlaygroundState | None = None) -> PlaygroundState:
@@ -891,7 +894,7 @@ class TaskTracker:
                 f"No live part {playground!r} in lesson {self.lesson.id!r}; "
                 f"live parts (playgrounds and widgets): {list(parts)}"
             )
-        part = PLAYGROUND if playground is None else self.lesson.part_kind(playground)
+        part = PLAYGROUND if playground is None else _kind_of(parts[playground])
         if part == PLAYGROUND:
             values, svalues = with_derived(metrics), state_values(state)
         else:

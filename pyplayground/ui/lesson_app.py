@@ -26,6 +26,7 @@ notebook) the whole lesson renders as one column, prose included, compiled from
 
 from __future__ import annotations
 
+import functools
 import sys
 import urllib.parse
 from pathlib import Path
@@ -127,20 +128,18 @@ class LessonApp(pn.viewable.Viewer):
         for pid, spec in lesson.playgrounds.items():
             app = LessonPlayground(spec)
             app.direct_frames = single
-            app.on_update = self._updated
+            app.on_update = functools.partial(self._updated, pid)
             self.playgrounds[pid] = app
         # widgets, in document order; each sees every playground and the widgets before it
         self.widgets: dict[str, Any] = {}
-        self._part_ids: dict[int, str] = {id(app): pid for pid, app in self.playgrounds.items()}
         for wid, wspec in lesson.widgets.items():
             peers = {**self.playgrounds, **self.widgets}
             widget = make_widget(wspec.kind, wspec.state, peers=peers)
-            widget.on_update = self._updated
+            widget.on_update = functools.partial(self._updated, wid)
             self.widgets[wid] = widget
-            self._part_ids[id(widget)] = wid
         self._stored: dict[str, Any] | None = None
-        for part in self.parts.values():
-            self._updated(part)
+        for pid, part in self.parts.items():
+            self._updated(pid, part)
         self._show_progress()
 
     @property
@@ -154,10 +153,10 @@ class LessonApp(pn.viewable.Viewer):
         return part.metrics(), part.state_values()
 
     # ------------------------------------------------------------ checking
-    def _updated(self, part: Any) -> None:
-        """A live part redrew: check its tasks against its metrics and state."""
+    def _updated(self, part_id: str, part: Any) -> None:
+        """The live part ``part_id`` redrew: check its tasks against its metrics and state."""
         metrics, state = self._snapshot(part)
-        statuses = self.tracker.update(metrics, state, playground=self._part_ids[id(part)])
+        statuses = self.tracker.update(metrics, state, playground=part_id)
         for status in statuses:
             self.task_views[status.task_id].show(status, self.tracker.visible_hints(status.task_id))
         self._show_progress()
