@@ -66,6 +66,28 @@ def thumbnails(grid: np.ndarray, cells: int = THUMB) -> np.ndarray:
     return np.ascontiguousarray(grid[:, idx][:, :, idx[::-1]], dtype=np.float32)
 
 
+def _bare_figure(start: float, end: float, **params: Any) -> figure:
+    """A transparent figure without axes, grid, title or tools over ``[start, end] × [0, HEIGHT]``
+    (one pixel per unit)."""
+    fig = figure(
+        frame_width=round(end - start),
+        frame_height=HEIGHT,
+        x_range=Range1d(start, end),
+        y_range=Range1d(0, HEIGHT),
+        title=None,  # an empty title costs a text layout on every repaint
+        toolbar_location=None,
+        tools="",
+        min_border=0,
+        outline_line_color=None,
+        background_fill_color=None,
+        border_fill_color=None,
+        **params,
+    )
+    fig.axis.visible = False
+    fig.grid.visible = False
+    return fig
+
+
 class NetworkView(pn.viewable.Viewer):
     """The network diagram (figure only; the layer buttons live in the app)."""
 
@@ -101,23 +123,9 @@ class NetworkView(pn.viewable.Viewer):
 
     # ------------------------------------------------------------ figure
     def _make_figure(self) -> figure:
-        fig = figure(
-            frame_width=WIDTH - LEFT - RIGHT,
-            frame_height=HEIGHT,
-            x_range=Range1d(LEFT, WIDTH - RIGHT),
-            y_range=Range1d(0, HEIGHT),
-            title=None,  # an empty title costs a text layout on every repaint
-            toolbar_location=None,
-            tools="",
-            min_border=0,
-            outline_line_color=None,
-            background_fill_color=None,
-            border_fill_color=None,
-            name="pg-network-figure",
-            css_classes=["pg-network-figure"],
+        fig = _bare_figure(
+            LEFT, WIDTH - RIGHT, name="pg-network-figure", css_classes=["pg-network-figure"]
         )
-        fig.axis.visible = False
-        fig.grid.visible = False
         lm = self.line_mapper
         links_r = fig.multi_line(
             "xs",
@@ -220,21 +228,7 @@ class NetworkView(pn.viewable.Viewer):
     def _label_figure(self, start: float, end: float) -> figure:
         """Static text beside the diagram (input and output names), in a figure of its own
         so the per-frame repaint of the diagram does not lay the text out again."""
-        fig = figure(
-            frame_width=round(end - start),
-            frame_height=HEIGHT,
-            x_range=Range1d(start, end),
-            y_range=Range1d(0, HEIGHT),
-            title=None,  # an empty title costs a text layout on every repaint
-            toolbar_location=None,
-            tools="",
-            min_border=0,
-            outline_line_color=None,
-            background_fill_color=None,
-            border_fill_color=None,
-        )
-        fig.axis.visible = False
-        fig.grid.visible = False
+        fig = _bare_figure(start, end)
         fig.text(
             "x",
             "y",
