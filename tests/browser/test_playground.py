@@ -11,10 +11,19 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pgbrowser import REPO, record
 
 from pyplayground.ui.playground.geometry import HEIGHT, Geometry
+from pyplayground.ui.playground.paint import CLASS_ALPHA, HEAT_ALPHA
+from pyplayground.ui.playground.palette import (
+    PALETTES,
+    class_colors,
+    heat_colors,
+    line_colors,
+    rgba_image,
+)
 
 pytestmark = pytest.mark.browser
 PAGE = "playground.html"
@@ -150,6 +159,105 @@ def test_hover_shows_a_neuron_and_click_edits_a_weight(app) -> None:
     app.page.wait_for_function(source_js("pg-links", "Math.abs(m.data.w[0] - 2.5) < 1e-6"))
 
 
+# The page's own canvases (pyplayground/ui/playground/paint.py): pixels of the output
+# heatmap and the thumbnail mosaic, the link and bias colours at their centres, and whether
+# Bokeh's image renderers are hidden.
+PAINTED_JS = """(name) => {
+  const fig = pyodideWorker.jsdoc.get_model_by_name(name);
+  const s = fig._pgSurface;
+  if (s == null || !s.box.isConnected) { return null; }
+  const out = {
+    hidden: fig.renderers.filter((r) => r.glyph.properties.image != null).map((r) => !r.visible),
+    images: {},
+    size: [s.w, s.h],
+  };
+  for (const [k, c] of Object.entries(s.canvases)) {
+    if (k === "links") { continue; }
+    out.images[k] = [c.height, c.width,
+                     Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data)];
+  }
+  const lines = s.canvases.links;
+  if (lines != null) {
+    const ratio = lines.width / s.w, ctx = lines.getContext("2d");
+    const at = (x, y) => Array.from(ctx.getImageData(
+      Math.floor(s.sx(x) * ratio), Math.floor(s.sy(y) * ratio), 1, 1).data);
+    const links = pyodideWorker.jsdoc.get_model_by_name("pg-links").data;
+    const nodes = pyodideWorker.jsdoc.get_model_by_name("pg-nodes").data;
+    out.links = links.xs.map((xs, k) => [links.w[k], at(xs[7], links.ys[k][7])]);
+    out.bias = Array.from(nodes.bias).map((b, k) => [b, at(nodes.bx[k], nodes.by[k])])
+      .filter(([b]) => Number.isFinite(b));
+  }
+  return out;
+}"""
+
+
+def source_image(app, name: str) -> np.ndarray:
+    rows, cols, flat = app.model_js(
+        name, "[m.data.img[0].shape[0], m.data.img[0].shape[1], Array.from(m.data.img[0])]"
+    )
+    return np.array(flat, dtype=np.float64).reshape(rows, cols)
+
+
+def check_painted(app, palette: str, classes: int = 0) -> None:
+    """What the page painted equals the frame's values through the palette's colours
+    (``classes``: the output view shows that many class colours)."""
+    pal = PALETTES[palette]
+    if classes:
+        output = ("pg-heat-classes", round(255 * CLASS_ALPHA), class_colors(pal, classes))
+        scale = (0.0, float(classes))
+    else:
+        output = ("pg-heat", round(255 * HEAT_ALPHA), heat_colors(pal))
+        scale = (-1.0, 1.0)
+    heat = app.page.evaluate(PAINTED_JS, "pg-heatmap-figure")
+    net = app.page.evaluate(PAINTED_JS, "pg-network-figure")
+    assert heat is not None and net is not None, "no painted canvas on the page"
+    assert all(heat["hidden"]) and all(net["hidden"]), "Bokeh still draws a painted image"
+    for figure, canvas, (source, alpha, colors), (low, high) in (
+        (heat, "heat", output, scale),
+        (net, "mosaic", ("pg-mosaic", 255, heat_colors(pal)), (-1.0, 1.0)),
+    ):
+        values = source_image(app, source)[::-1]  # Bokeh's row 0 is the bottom row
+        rows, cols, px = figure["images"][canvas]
+        got = np.array(px, dtype=np.uint8).reshape(rows, cols, 4)
+        want = rgba_image(values, colors, low, high)
+        shown = ~np.isnan(values)
+        assert shown.sum() > 1000
+        # translucent pixels are stored premultiplied: their colour may round by 1-2
+        diff = np.abs(got[shown][:, :3].astype(int) - want[shown][:, :3]).max()
+        assert diff <= (0 if alpha == 255 else 2), (canvas, diff)
+        assert (got[shown][:, 3] == alpha).all() and (got[~shown][:, 3] == 0).all()
+    lines = line_colors(pal)
+    for kind in ("links", "bias"):
+        matches = [
+            np.abs(np.array(rgba[:3]) - rgba_image(np.array([v]), lines, -1.0, 1.0)[0, :3]).max()
+            <= 3
+            for v, rgba in net[kind]
+            if rgba[3] > 128  # fully covered (a link may cross another: most must match)
+        ]
+        assert len(matches) >= 0.75 * len(net[kind]) and np.mean(matches) >= 0.75, kind
+
+
+def test_pictures_are_painted_from_the_frame_values(app) -> None:
+    open_playground(app)
+    painted = app.page.evaluate(FRAMES_JS)
+    app.click("pg-step")
+    app.click("pg-step")
+    wait_epoch(app, lambda e: e == 2)
+    app.wait_until(f"() => window.pgFrames.painted >= {painted + 2}")
+    check_painted(app, "default")
+    # the colour-blind palette repaints with its colours
+    pixels = (
+        "() => { const f = pyodideWorker.jsdoc.get_model_by_name('pg-heatmap-figure');"
+        " const c = f._pgSurface.canvases.heat;"
+        " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)"
+        ".join(); }"
+    )
+    before = app.page.evaluate(pixels)
+    app.select("pg-palette", PALETTES["colorblind"].label)
+    app.wait_until(f"() => ({pixels})() !== {json.dumps(before)}")
+    check_painted(app, "colorblind")
+
+
 def test_click_on_the_plot_adds_a_point(app) -> None:
     open_playground(app)
     n = app.column_length("pg-train", "x")
@@ -169,6 +277,8 @@ def test_problem_types_and_class_colours(app) -> None:
     app.click("pg-play")
     wait_epoch(app, lambda e: e >= 5)
     app.click("pg-play")
+    app.page.wait_for_timeout(500)  # the last frame painted
+    check_painted(app, "default", classes=3)
     app.select("pg-problem", "Regression")
     app.page.locator(".pg-dataset-reg-gauss").first.wait_for(state="visible")
     app.click("pg-dataset-reg-gauss")

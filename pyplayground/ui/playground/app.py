@@ -28,7 +28,8 @@ from .controls import Controls, problem_datasets
 from .frame import ADD_POINT, NO_CHART, RESET_CHART, Frame, FrameChannel
 from .geometry import Geometry
 from .layout import build_layout, legend_html
-from .network_view import NetworkView, split_key
+from .network_view import MOSAIC_EXTENT, NetworkView, split_key
+from .paint import paint_args
 from .plots import ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart, swatch
 from .runner import Runner
 from .sharing import Sharing
@@ -95,6 +96,18 @@ class PlaygroundApp(pn.viewable.Viewer):
             n_grads=self.grad_flow.n_layers,
             grad_figure=self.grad_flow.figure,
             confusion_figure=self.confusion.figure,
+            paint=paint_args(
+                net_figure=self.network_view.figure,
+                net_painted=self.network_view.painted,
+                net_heat_mapper=self.network_view.heat_mapper,
+                net_line_mapper=self.network_view.line_mapper,
+                mosaic_extent=MOSAIC_EXTENT,
+                heat_figure=self.heatmap.figure,
+                heat_painted=self.heatmap.painted,
+                heat_mapper=self.heatmap.heat_mapper,
+                class_mapper=self.heatmap.class_mapper,
+                heat_extent=self.heatmap.extent,
+            ),
             on_ack=self._painted_frame,
         )
         self.channel.attach(self.network_view.figure)

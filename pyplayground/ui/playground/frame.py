@@ -33,6 +33,7 @@ from bokeh.models import ColumnDataSource, CustomJS, Div, GlyphRenderer, Plot
 from pyplayground.ui.a11y import name_parts_js
 
 from .bridge import Bridge
+from .paint import PAINT_JS
 
 #: chart_mode values
 NO_CHART, ADD_POINT, RESET_CHART = 0, 1, 2
@@ -184,17 +185,31 @@ const offer = (get, nd) => {
     stats.repaints += 1;
   });
 };
+const quiet = (model, attrs) => model.setv(attrs, {silent: true});
 const unpack = (get, nd) => {
-  put(mosaic, {data: {img: [nd(get("mosaic"), [get("mosaic_rows"), get("mosaic_cols")])]}});
-  const b = get("bias");
-  if (b.length === nodes.data.key.length) { put(nodes, {data: {...nodes.data, bias: b}}); }
-  const w = get("w");
-  if (w.length === links.data.xs.length) {
-    const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
-    put(links, {data: {...links.data, w: w, width: width}});
+  // The diagram and the output heatmap are painted on plain canvases (PAINT_JS); their
+  // sources take the frame silently (tooltips read them). Without a view to paint in,
+  // Bokeh draws them from the sources as before.
+  const mos = get("mosaic"), rows = get("mosaic_rows"), cols = get("mosaic_cols");
+  const b = get("bias"), w = get("w");
+  const fits = b.length === nodes.data.key.length && w.length === links.data.xs.length;
+  const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
+  const painted = fits && paintNetwork(mos, rows, cols, b, w);
+  const set = painted ? quiet : put;
+  if (!painted) { for (const r of net_painted) { show(r, true); } }
+  set(mosaic, {data: {img: [nd(mos, [rows, cols])]}});
+  if (fits) {
+    set(nodes, {data: {...nodes.data, bias: b}});
+    set(links, {data: {...links.data, w: w, width: width}});
   }
-  const m = get("main_size");
-  put(get("classes") ? heat_classes : heat, {data: {img: [nd(get("main"), [m, m])]}});
+  const m = get("main_size"), main = get("main"), cls = get("classes");
+  if (paintHeat(main, m, cls)) {
+    quiet(cls ? heat_classes : heat, {data: {img: [nd(main, [m, m])]}});
+  } else {
+    show(heat_painted[0], !cls);
+    show(heat_painted[1], cls);
+    put(cls ? heat_classes : heat, {data: {img: [nd(main, [m, m])]}});
+  }
   text(epoch_div, get("epoch_html"));
   text(stats_div, get("stats_html"));
   // charts: one point per frame, halved whenever a series reaches MAX points
@@ -279,9 +294,10 @@ def _in_worker() -> bool:
 
 
 def unpack_js(send_ack: str) -> str:
-    """The page-side unpacker (``UNPACK_JS``) with the acknowledgement ``send_ack`` (JS)."""
+    """The page-side unpacker (``UNPACK_JS`` after ``PAINT_JS``) with the acknowledgement
+    ``send_ack`` (JS)."""
     names = name_parts_js("pg-", file_label="Upload a CSV file")
-    return UNPACK_JS.replace("SEND_ACK", send_ack).replace("A11Y_NAMES", names)
+    return PAINT_JS + UNPACK_JS.replace("SEND_ACK", send_ack).replace("A11Y_NAMES", names)
 
 
 class FrameChannel:
@@ -292,6 +308,8 @@ class FrameChannel:
     grad_figure, confusion_figure : Plot
         The figures of the ``grads`` and ``confusion`` sources: while one is off screen,
         its source changes silently and the figure repaints once it is shown again.
+    paint : dict
+        The arguments of the plain-canvas painter (:func:`.paint.paint_args`).
     on_ack : callable
         Called with the number of each frame the page has painted.
     """
@@ -313,6 +331,7 @@ class FrameChannel:
         n_grads: int,
         grad_figure: Plot,
         confusion_figure: Plot,
+        paint: dict[str, Any],
         on_ack: Any = None,
     ) -> None:
         self.source = ColumnDataSource({}, name="pg-frame")
@@ -340,6 +359,7 @@ class FrameChannel:
                     "confusion_figure": confusion_figure,
                     "MAX": MAX_CHART_POINTS,
                     "GRAD_EVERY": GRAD_EVERY,
+                    **paint,
                 },
                 code=unpack_js(Bridge.send_js("ack")),
             ),

@@ -38,10 +38,12 @@ from pyplayground.features import FEATURES
 
 from .bridge import Bridge
 from .geometry import BIAS, CELL, HEIGHT, LEFT, NODE, RIGHT, WIDTH, Geometry, link_width
+from .paint import LINK_ALPHA
 from .palette import PALETTES, heat_colors, line_colors
 
 THUMB = NODE // CELL  # thumbnail resolution (cells per side)
 MOSAIC = (HEIGHT // CELL, WIDTH // CELL)  # (rows, columns) of the mosaic image
+MOSAIC_EXTENT = (0.0, 0.0, float(WIDTH), float(HEIGHT))  # its (x, y, dw, dh) in data units
 
 
 def node_key(layer: int, unit: int) -> int:
@@ -132,7 +134,7 @@ class NetworkView(pn.viewable.Viewer):
             "ys",
             source=self.links,
             line_width="width",
-            line_alpha=0.85,
+            line_alpha=LINK_ALPHA,
             line_color={"field": "w", "transform": lm},
         )
         hit_r = fig.multi_line(
@@ -144,12 +146,12 @@ class NetworkView(pn.viewable.Viewer):
             hover_line_alpha=0.25,
             hover_line_color="#444444",
         )
-        fig.image(
+        mosaic_r = fig.image(
             image="img",
-            x=0,
-            y=0,
-            dw=WIDTH,
-            dh=HEIGHT,
+            x=MOSAIC_EXTENT[0],
+            y=MOSAIC_EXTENT[1],
+            dw=MOSAIC_EXTENT[2],
+            dh=MOSAIC_EXTENT[3],
             source=self.mosaic,
             color_mapper=self.heat_mapper,
         )
@@ -166,18 +168,31 @@ class NetworkView(pn.viewable.Viewer):
             hover_line_width=2.5,
             hover_fill_alpha=0.0,
         )
-        bias_r = fig.rect(
+        # the bias squares: fill (painted on the page) and outline (hover, click) apart
+        bias_fill_r = fig.rect(
             "bx",
             "by",
             width=BIAS,
             height=BIAS,
             source=self.nodes,
             fill_color={"field": "bias", "transform": lm},
+            line_color=None,
+        )
+        bias_r = fig.rect(
+            "bx",
+            "by",
+            width=BIAS,
+            height=BIAS,
+            source=self.nodes,
+            fill_alpha=0.0,
             line_color="#5f6368",
             hover_line_color="#202124",
             hover_line_width=2,
+            hover_fill_alpha=0.0,
         )
         links_r.nonselection_glyph = None
+        #: the renderers the page paints on its own canvas (see .paint)
+        self.painted = [links_r, mosaic_r, bias_fill_r]
         hover_node = HoverTool(
             renderers=[node_r],
             tooltips=None,
@@ -372,4 +387,4 @@ class NetworkView(pn.viewable.Viewer):
         )
 
 
-__all__ = ["MOSAIC", "THUMB", "NetworkView", "node_key", "split_key", "thumbnails"]
+__all__ = ["MOSAIC", "MOSAIC_EXTENT", "THUMB", "NetworkView", "node_key", "split_key", "thumbnails"]

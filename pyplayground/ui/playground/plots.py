@@ -24,6 +24,7 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from .bridge import Bridge
+from .paint import CLASS_ALPHA, HEAT_ALPHA
 from .palette import PALETTES, class_colors, encode_classes, heat_colors
 
 EXTENT = 6.0
@@ -142,7 +143,7 @@ class HeatmapPlot(pn.viewable.Viewer):
             dh=2 * e,
             source=self.heat,
             color_mapper=self.heat_mapper,
-            global_alpha=0.8,
+            global_alpha=HEAT_ALPHA,
         )
         self._class_r = fig.image(
             image="img",
@@ -152,9 +153,12 @@ class HeatmapPlot(pn.viewable.Viewer):
             dh=2 * e,
             source=self.classes,
             color_mapper=self.class_mapper,
-            global_alpha=0.85,
+            global_alpha=CLASS_ALPHA,
             visible=False,
         )
+        #: the renderers the page paints on its own canvas (see .paint), and their extent
+        self.painted = [self._heat_r, self._class_r]
+        self.extent = (-e, -e, 2 * e, 2 * e)
         # The points sit on Bokeh's overlay canvas: a new heatmap repaints only the primary
         # canvas, so the 500 circles are drawn again only when the points change.
         fig.scatter(
