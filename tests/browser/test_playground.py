@@ -245,6 +245,15 @@ def test_pictures_are_painted_from_the_frame_values(app) -> None:
     wait_epoch(app, lambda e: e == 2)
     app.wait_until(f"() => window.pgFrames.painted >= {painted + 2}")
     check_painted(app, "default")
+    # the loss curves too: Bokeh's lines hidden, ours drawn (two points after two steps)
+    loss = app.page.evaluate(
+        "() => { const f = pyodideWorker.jsdoc.get_model_by_name('pg-loss-figure');"
+        " const c = f._pgSurface.canvases.lines;"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 3; i < d.length; i += 4) { n += d[i] > 0; }"
+        " return [f.renderers.map((r) => r.visible), n]; }"
+    )
+    assert loss[0] == [False, False] and loss[1] > 50, loss
     # the colour-blind palette repaints with its colours
     pixels = (
         "() => { const f = pyodideWorker.jsdoc.get_model_by_name('pg-heatmap-figure');"

@@ -30,7 +30,7 @@ from .geometry import Geometry
 from .layout import build_layout, legend_html
 from .network_view import MOSAIC_EXTENT, NetworkView, split_key
 from .paint import paint_args
-from .plots import ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart, swatch
+from .plots import LOSS_SERIES, ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart, swatch
 from .runner import Runner
 from .sharing import Sharing
 from .url_sync import UrlSync
@@ -107,6 +107,9 @@ class PlaygroundApp(pn.viewable.Viewer):
                 heat_mapper=self.heatmap.heat_mapper,
                 class_mapper=self.heatmap.class_mapper,
                 heat_extent=self.heatmap.extent,
+                loss_figure=self.loss_chart.figure,
+                loss_painted=self.loss_chart.painted,
+                loss_series=list(LOSS_SERIES),
             ),
             on_ack=self._painted_frame,
         )

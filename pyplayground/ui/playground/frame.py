@@ -125,34 +125,30 @@ const text = (div, html) => {  // straight into the element: re-rendering a Div 
     el = div._pgEl = view != null ? view.markup_el : null;
   }
   if (el == null) { div.change.emit(); return; }
-  // Same tags and attributes as shown (only the text differs, e.g. the epoch number):
-  // rewrite the text nodes in place. New elements would have to be restyled, and Bokeh's
-  // next paint reads computed styles, which forces that restyle at once.
-  const parsed = document.createElement("template");
-  parsed.innerHTML = html;
-  if (sameTags(el, parsed.content)) { copyText(el, parsed.content); } else { el.innerHTML = html; }
-};
-const sameTags = (a, b) => {
-  const x = a.childNodes, y = b.childNodes;
-  if (x.length !== y.length) { return false; }
-  for (let i = 0; i < x.length; i++) {
-    const p = x[i], q = y[i];
-    if (p.nodeType !== q.nodeType) { return false; }
-    if (p.nodeType === Node.TEXT_NODE) { continue; }
-    if (p.nodeType !== Node.ELEMENT_NODE || p.tagName !== q.tagName) { return false; }
-    if (p.attributes.length !== q.attributes.length) { return false; }
-    for (const at of q.attributes) { if (p.getAttribute(at.name) !== at.value) { return false; } }
-    if (!sameTags(p, q)) { return false; }
+  // Same tags as shown (only the text differs, e.g. the epoch number): rewrite the text
+  // nodes in place, without parsing HTML. New elements would have to be restyled, and
+  // Bokeh's next paint reads computed styles, which forces that restyle at once.
+  const parts = html.split(/(<[^>]*>)/);  // text, tag, text, tag, ..., text
+  const shape = parts.map((p, i) => (i % 2 ? p : p === "" ? "" : "#")).join("");
+  const nodes = div._pgNodes;
+  if (nodes != null && div._pgShape === shape && nodes.every((t) => el.contains(t))) {
+    let n = 0;
+    for (let i = 0; i < parts.length; i += 2) {
+      if (parts[i] !== "") {
+        const t = nodes[n++];
+        if (t.data !== parts[i]) { t.data = parts[i]; }
+      }
+    }
+    return;
   }
-  return true;
-};
-const copyText = (a, b) => {
-  const x = a.childNodes, y = b.childNodes;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i].nodeType === Node.TEXT_NODE) {
-      if (x[i].data !== y[i].data) { x[i].data = y[i].data; }
-    } else { copyText(x[i], y[i]); }
-  }
+  el.innerHTML = html;
+  // its text nodes, one per non-empty text part (no entities): the next frame's targets
+  const found = [], walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) { found.push(walk.currentNode); }
+  const texts = parts.filter((p, i) => i % 2 === 0 && p !== "");
+  const same = found.length === texts.length && found.every((t, i) => t.data === texts[i]);
+  div._pgNodes = same ? found : null;
+  div._pgShape = shape;
 };
 const worker = typeof pyodideWorker !== "undefined" ? pyodideWorker : null;
 // window.pgFrames (read by browser tests and benchmarks): frames received, frames shown
@@ -220,16 +216,32 @@ const unpack = (get, nd) => {
     const v = k < g.length ? g[k] : NaN;
     gradPoint["g" + k] = [v > 0 && isFinite(v) ? v : NaN];
   }
-  const append = (src, point, every, fig = null) => {
+  const append = (src, point, every, fig) => {
     const out = {};
     for (const [key, col] of Object.entries(src.data)) {
       const all = Array.from(col).concat(point[key] ?? [NaN]);
       out[key] = every > 1 ? all.filter((_, i) => (all.length - 1 - i) % every === 0) : all;
     }
-    if (fig == null) { put(src, {data: out}); } else { putShown(fig, src, {data: out}); }
+    putShown(fig, src, {data: out});
+  };
+  // the loss chart is painted (PAINT_JS) from its source, which grows in place
+  const grow = (src, point, every) => {
+    const data = src.data;
+    for (const key of Object.keys(data)) {
+      const col = Array.isArray(data[key]) ? data[key] : Array.from(data[key]);
+      col.push(point[key] !== undefined ? point[key][0] : NaN);
+      data[key] = every > 1 ? col.filter((_, i) => (col.length - 1 - i) % every === 0) : col;
+    }
+  };
+  const showLoss = () => {
+    if (!paintLines(loss_figure, loss, "epoch", LOSS_SERIES, loss_painted)) {
+      for (const r of loss_painted) { show(r, true); }
+      put(loss, {data: {...loss.data}});
+    }
   };
   if (mode === 2) {
-    put(loss, {data: lossPoint});
+    quiet(loss, {data: lossPoint});
+    showLoss();
     const empty = {};
     for (const key of Object.keys(gradPoint)) { empty[key] = []; }
     putShown(grad_figure, grads, {data: empty});
@@ -239,7 +251,8 @@ const unpack = (get, nd) => {
     if (loss._pgLast === undefined || e - loss._pgLast >= stride) {
       loss._pgLast = e;
       const full = loss.data.epoch.length + 1 >= MAX;
-      append(loss, lossPoint, full ? 2 : 1);
+      grow(loss, lossPoint, full ? 2 : 1);
+      showLoss();
       // the gradient chart takes every GRAD_EVERY-th point: one figure fewer to repaint
       // on most frames (each Bokeh figure repaint costs the page several ms)
       grads._pgSkip = ((grads._pgSkip || 0) + 1) % GRAD_EVERY;

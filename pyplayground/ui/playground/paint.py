@@ -3,11 +3,11 @@
 A change to any source of a Bokeh figure repaints the whole figure, and each repaint reads
 every glyph's colours from the computed style: about 3 ms of the page's 16.7 ms frame for
 the network diagram and the output heatmap together, plus the garbage of Bokeh's mapped
-arrays.  So on the page the links, the bias fills, the neuron thumbnails and the output
-heatmap are drawn by ``PAINT_JS`` on plain canvases that sit in each figure's *underlay*
-layer, under Bokeh's own canvas.  Bokeh keeps everything that does not change per frame and
-everything the mouse uses: the neuron outlines, the bias outlines, the training points, the
-invisible wide link copies that catch hovering and clicking.
+arrays.  So on the page the links, the bias fills, the neuron thumbnails, the output
+heatmap and the loss curves are drawn by ``PAINT_JS`` on plain canvases that sit in each
+figure's *underlay* layer, under Bokeh's own canvas.  Bokeh keeps everything that does not
+change per frame and everything the mouse uses: the neuron outlines, the bias outlines, the
+training points, the invisible wide link copies that catch hovering and clicking.
 
 The Bokeh renderers of the painted pictures stay in the document (they draw the first state,
 before the page has received a frame, and anything that renders the document without this
@@ -149,19 +149,25 @@ const show = (renderer, on) => {
     renderer.change.emit();
   }
 };
+// A canvas over the whole frame at the display's resolution, cleared; its context draws in
+// CSS pixels of the frame.
+const fullCanvas = (s, name) => {
+  const c = canvasOf(s, name, null);
+  const ratio = window.devicePixelRatio || 1;
+  const pw = Math.round(s.w * ratio), ph = Math.round(s.h * ratio);
+  if (c.width !== pw) { c.width = pw; }
+  if (c.height !== ph) { c.height = ph; }
+  const ctx = c.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, s.w, s.h);
+  return ctx;
+};
 // The diagram: link curves and bias fills at full resolution, the thumbnails above them.
 const paintNetwork = (mosaicValues, rows, cols, bias, w) => {
   const s = surface(net_figure);
   if (s == null) { return false; }
   for (const r of net_painted) { show(r, false); }
-  const lines = canvasOf(s, "links", null);
-  const ratio = window.devicePixelRatio || 1;
-  const pw = Math.round(s.w * ratio), ph = Math.round(s.h * ratio);
-  if (lines.width !== pw) { lines.width = pw; }
-  if (lines.height !== ph) { lines.height = ph; }
-  const ctx = lines.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, s.w, s.h);
+  const ctx = fullCanvas(s, "links");
   const lt = lut(net_line_mapper, 1), lk = bin(net_line_mapper, lt.css.length);
   const xs = links.data.xs, ys = links.data.ys, sx = s.sx, sy = s.sy;
   ctx.globalAlpha = LINK_ALPHA;
@@ -199,6 +205,42 @@ const paintHeat = (values, n, classes) => {
   else { putImage(c, values, n, n, heat_mapper, HEAT_ALPHA); }
   return true;
 };
+// A chart without axes (the loss chart): each series [column, colour, width] a polyline
+// over the data's extent plus 10 % (Bokeh's DataRange1d), broken at NaN.
+const paintLines = (fig, source, x, series, renderers) => {
+  const s = surface(fig);
+  if (s == null) { return false; }
+  for (const r of renderers) { show(r, false); }
+  const ctx = fullCanvas(s, "lines");
+  const data = source.data, xs = data[x];
+  const extent = (cols) => {
+    let lo = Infinity, hi = -Infinity;
+    for (const col of cols) {
+      for (const v of col) { if (v < lo) { lo = v; } if (v > hi) { hi = v; } }  // NaN: false
+    }
+    if (!(lo <= hi)) { return [0, 1]; }
+    const pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(lo) * 0.5, 0.5);
+    return [lo - pad, hi + pad];
+  };
+  const [x0, x1] = extent([xs]), [y0, y1] = extent(series.map(([col]) => data[col]));
+  const kx = s.w / (x1 - x0), ky = s.h / (y1 - y0);
+  ctx.lineCap = "butt";
+  ctx.lineJoin = "bevel";
+  for (const [col, color, width] of series) {
+    const ys = data[col];
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < xs.length; i++) {
+      const px = (xs[i] - x0) * kx, py = (y1 - ys[i]) * ky;
+      if (!Number.isFinite(px) || !Number.isFinite(py)) { pen = false; continue; }
+      if (pen) { ctx.lineTo(px, py); } else { ctx.moveTo(px, py); pen = true; }
+    }
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.stroke();
+  }
+  return true;
+};
 """
 
 
@@ -214,6 +256,9 @@ def paint_args(
     heat_mapper: LinearColorMapper,
     class_mapper: LinearColorMapper,
     heat_extent: tuple[float, float, float, float],
+    loss_figure: Plot,
+    loss_painted: list[GlyphRenderer],
+    loss_series: list[tuple[str, str, float]],
 ) -> dict[str, Any]:
     """The ``CustomJS`` arguments ``PAINT_JS`` reads (besides the ``nodes``/``links`` sources).
 
@@ -229,6 +274,8 @@ def paint_args(
         Colours of the output heatmap (diverging scale; classes).
     mosaic_extent, heat_extent : tuple of float
         ``(x, y, dw, dh)`` in data units of the thumbnail mosaic and of the output image.
+    loss_figure, loss_painted, loss_series : Plot, list of GlyphRenderer, list of tuple
+        The loss chart, its line renderers and their ``(column, colour, width)``.
     """
     return {
         "net_figure": net_figure,
@@ -241,6 +288,9 @@ def paint_args(
         "heat_mapper": heat_mapper,
         "class_mapper": class_mapper,
         "HEAT_EXTENT": list(heat_extent),
+        "loss_figure": loss_figure,
+        "loss_painted": loss_painted,
+        "LOSS_SERIES": [list(x) for x in loss_series],
         "HEAT_ALPHA": HEAT_ALPHA,
         "CLASS_ALPHA": CLASS_ALPHA,
         "LINK_ALPHA": LINK_ALPHA,

@@ -29,6 +29,7 @@ from .palette import PALETTES, class_colors, encode_classes, heat_colors
 
 EXTENT = 6.0
 MAX_POINTS = 500
+LOSS_SERIES = (("test", "black", 1.5), ("train", "#777777", 1.5))  # (column, colour, width)
 GRAD_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#666666")
 
 
@@ -294,8 +295,11 @@ class LossChart(pn.viewable.Viewer):
         fig.axis.visible = False
         fig.grid.visible = False
         fig.min_border_left = fig.min_border_bottom = 2
-        fig.line("epoch", "test", source=self.source, line_color="black", line_width=1.5)
-        fig.line("epoch", "train", source=self.source, line_color="#777777", line_width=1.5)
+        #: the renderers the page paints on its own canvas (see .paint)
+        self.painted = [
+            fig.line("epoch", col, source=self.source, line_color=color, line_width=width)
+            for col, color, width in LOSS_SERIES
+        ]
         self.figure = fig
 
     def reset(self, epoch: int, train: float, test: float | None) -> None:
