@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from pgbrowser import REPO, record
 
-from pyplayground.ui.playground.geometry import HEIGHT, Geometry
+from pyplayground.ui.playground.geometry import CELL, HEIGHT, NODE, WIDTH, Geometry
 from pyplayground.ui.playground.paint import CLASS_ALPHA, HEAT_ALPHA
 from pyplayground.ui.playground.palette import (
     PALETTES,
@@ -159,9 +159,10 @@ def test_hover_shows_a_neuron_and_click_edits_a_weight(app) -> None:
     app.page.wait_for_function(source_js("pg-links", "Math.abs(m.data.w[0] - 2.5) < 1e-6"))
 
 
-# The page's own canvases (pyplayground/ui/playground/paint.py): pixels of the output
-# heatmap and the thumbnail mosaic, the link and bias colours at their centres, and whether
-# Bokeh's image renderers are hidden.
+# The page's own canvases (pyplayground/ui/playground/paint.py): the output heatmap's
+# pixels; on the diagram's canvas, the centre of every thumbnail cell (with the value the
+# frame gave it) and the centres of the links and bias squares (with their values); and
+# whether Bokeh's image renderers are hidden.
 PAINTED_JS = """(name) => {
   const fig = pyodideWorker.jsdoc.get_model_by_name(name);
   const s = fig._pgSurface;
@@ -169,26 +170,38 @@ PAINTED_JS = """(name) => {
   const out = {
     hidden: fig.renderers.filter((r) => r.glyph.properties.image != null).map((r) => !r.visible),
     images: {},
-    size: [s.w, s.h],
   };
-  for (const [k, c] of Object.entries(s.canvases)) {
-    if (k === "links") { continue; }
-    out.images[k] = [c.height, c.width,
-                     Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data)];
+  const heat = s.canvases.heat;
+  if (heat != null) {
+    out.images.heat = [heat.height, heat.width,
+      Array.from(heat.getContext("2d").getImageData(0, 0, heat.width, heat.height).data)];
   }
-  const lines = s.canvases.links;
-  if (lines != null) {
-    const ratio = lines.width / s.w, ctx = lines.getContext("2d");
-    const at = (x, y) => Array.from(ctx.getImageData(
-      Math.floor(s.sx(x) * ratio), Math.floor(s.sy(y) * ratio), 1, 1).data);
+  const net = s.canvases.net;
+  if (net != null) {
+    const ratio = net.width / s.w;
+    const px = net.getContext("2d").getImageData(0, 0, net.width, net.height).data;
+    const at = (x, y) => {
+      const i = 4 * (Math.floor(s.sy(y) * ratio) * net.width + Math.floor(s.sx(x) * ratio));
+      return [px[i], px[i + 1], px[i + 2], px[i + 3]];
+    };
     const links = pyodideWorker.jsdoc.get_model_by_name("pg-links").data;
     const nodes = pyodideWorker.jsdoc.get_model_by_name("pg-nodes").data;
     out.links = links.xs.map((xs, k) => [links.w[k], at(xs[7], links.ys[k][7])]);
     out.bias = Array.from(nodes.bias).map((b, k) => [b, at(nodes.bx[k], nodes.by[k])])
       .filter(([b]) => Number.isFinite(b));
+    const t = Math.round(Math.sqrt(fig._pgThumbs.length / nodes.x.length)), cell = NODE / t;
+    out.cells = [];
+    for (let i = 0; i < nodes.x.length; i++) {
+      for (let r = 0; r < t; r++) {
+        for (let c = 0; c < t; c++) {
+          out.cells.push([fig._pgThumbs[(i * t + r) * t + c],
+                          at(nodes.x[i] + (c + 0.5) * cell, nodes.y[i] + (r + 0.5) * cell)]);
+        }
+      }
+    }
   }
   return out;
-}"""
+}""".replace("NODE", str(NODE))
 
 
 def source_image(app, name: str) -> np.ndarray:
@@ -198,43 +211,47 @@ def source_image(app, name: str) -> np.ndarray:
     return np.array(flat, dtype=np.float64).reshape(rows, cols)
 
 
+def close_colors(pairs: list, colors: list[str]) -> np.ndarray:
+    """For [value, [r, g, b, a]] pairs: whether each pixel shows the value's colour."""
+    values = np.array([v for v, _ in pairs], dtype=np.float64)
+    got = np.array([p[:3] for _, p in pairs], dtype=int)
+    want = rgba_image(values, colors, -1.0, 1.0)[:, :3].astype(int)
+    return np.abs(got - want).max(axis=1) <= 3
+
+
 def check_painted(app, palette: str, classes: int = 0) -> None:
     """What the page painted equals the frame's values through the palette's colours
     (``classes``: the output view shows that many class colours)."""
     pal = PALETTES[palette]
-    if classes:
-        output = ("pg-heat-classes", round(255 * CLASS_ALPHA), class_colors(pal, classes))
-        scale = (0.0, float(classes))
-    else:
-        output = ("pg-heat", round(255 * HEAT_ALPHA), heat_colors(pal))
-        scale = (-1.0, 1.0)
     heat = app.page.evaluate(PAINTED_JS, "pg-heatmap-figure")
     net = app.page.evaluate(PAINTED_JS, "pg-network-figure")
     assert heat is not None and net is not None, "no painted canvas on the page"
     assert all(heat["hidden"]) and all(net["hidden"]), "Bokeh still draws a painted image"
-    for figure, canvas, (source, alpha, colors), (low, high) in (
-        (heat, "heat", output, scale),
-        (net, "mosaic", ("pg-mosaic", 255, heat_colors(pal)), (-1.0, 1.0)),
-    ):
-        values = source_image(app, source)[::-1]  # Bokeh's row 0 is the bottom row
-        rows, cols, px = figure["images"][canvas]
-        got = np.array(px, dtype=np.uint8).reshape(rows, cols, 4)
-        want = rgba_image(values, colors, low, high)
-        shown = ~np.isnan(values)
-        assert shown.sum() > 1000
-        # translucent pixels are stored premultiplied: their colour may round by 1-2
-        diff = np.abs(got[shown][:, :3].astype(int) - want[shown][:, :3]).max()
-        assert diff <= (0 if alpha == 255 else 2), (canvas, diff)
-        assert (got[shown][:, 3] == alpha).all() and (got[~shown][:, 3] == 0).all()
-    lines = line_colors(pal)
-    for kind in ("links", "bias"):
-        matches = [
-            np.abs(np.array(rgba[:3]) - rgba_image(np.array([v]), lines, -1.0, 1.0)[0, :3]).max()
-            <= 3
-            for v, rgba in net[kind]
-            if rgba[3] > 128  # fully covered (a link may cross another: most must match)
-        ]
-        assert len(matches) >= 0.75 * len(net[kind]) and np.mean(matches) >= 0.75, kind
+    if classes:
+        source, alpha, colors = (
+            "pg-heat-classes",
+            round(255 * CLASS_ALPHA),
+            class_colors(pal, classes),
+        )
+        low, high = 0.0, float(classes)
+    else:
+        source, colors = "pg-heat", heat_colors(pal)
+        alpha, low, high = round(255 * HEAT_ALPHA), -1.0, 1.0
+    values = source_image(app, source)[::-1]  # Bokeh's row 0 is the bottom row
+    rows, cols, px = heat["images"]["heat"]
+    got = np.array(px, dtype=np.uint8).reshape(rows, cols, 4)
+    want = rgba_image(values, colors, low, high)
+    # translucent pixels are stored premultiplied: their colour may round by 1-2
+    assert np.abs(got[..., :3].astype(int) - want[..., :3]).max() <= 2
+    assert (got[..., 3] == alpha).all()
+    # every thumbnail cell shows its value's colour, opaque
+    assert len(net["cells"]) >= 9 * 18 * 18
+    assert close_colors(net["cells"], heat_colors(pal)).all()
+    assert all(p[3] == 255 for _, p in net["cells"])
+    for kind in ("links", "bias"):  # a link may cross another: most must match
+        covered = [pair for pair in net[kind] if pair[1][3] > 128]
+        assert len(covered) >= 0.75 * len(net[kind]), kind
+        assert close_colors(covered, line_colors(pal)).mean() >= 0.75, kind
 
 
 def test_pictures_are_painted_from_the_frame_values(app) -> None:
@@ -265,6 +282,29 @@ def test_pictures_are_painted_from_the_frame_values(app) -> None:
     app.select("pg-palette", PALETTES["colorblind"].label)
     app.wait_until(f"() => ({pixels})() !== {json.dumps(before)}")
     check_painted(app, "colorblind")
+
+
+def test_bokeh_draws_the_pictures_when_the_page_does_not(app) -> None:
+    open_playground(app)
+    app.page.evaluate("() => { window.pgPaintOff = true; }")
+    painted = app.page.evaluate(FRAMES_JS)
+    app.click("pg-step")
+    app.wait_until(f"() => window.pgFrames.painted > {painted}")
+    hidden = app.page.evaluate(PAINTED_JS, "pg-network-figure")["hidden"]
+    assert not any(hidden), "the mosaic renderer stays hidden"
+    # the page built the mosaic from the frame's thumbnails, each from its node's first cell
+    mosaic = source_image(app, "pg-mosaic").ravel()
+    thumbs, cells = app.page.evaluate(
+        "() => [Array.from(pyodideWorker.jsdoc.get_model_by_name('pg-network-figure')"
+        "._pgThumbs), Array.from(pyodideWorker.jsdoc.get_model_by_name('pg-nodes').data.cell)]"
+    )
+    t = 18
+    thumbs = np.array(thumbs).reshape(len(cells), t, t)
+    cols = WIDTH // CELL
+    for i, first in enumerate(cells):
+        index = first + np.arange(t)[:, None] * cols + np.arange(t)[None, :]
+        np.testing.assert_array_equal(mosaic[index], thumbs[i])
+    assert (~np.isnan(mosaic)).sum() == len(cells) * t * t
 
 
 def test_click_on_the_plot_adds_a_point(app) -> None:

@@ -132,7 +132,11 @@ def test_tick_trains_one_epoch_and_updates_every_view(app: PlaygroundApp) -> Non
     assert list(app.loss_chart.source.data["epoch"]) == [0, 1]
     frame = app.channel.source.data
     assert frame["epoch"] == [1] and frame["chart_mode"] == [1]
-    assert len(frame["mosaic"][0]) == frame["mosaic_rows"][0] * frame["mosaic_cols"][0]
+    # the frame carries the thumbnails alone, in the nodes' order; the mosaic is built from
+    # them with each node's first cell
+    sent = np.asarray(frame["thumbs"][0]).reshape(-1, frame["thumb"][0], frame["thumb"][0])
+    np.testing.assert_array_equal(sent, np.stack(thumbs(app)))
+    assert nodes(app)["cell"] == [int(c) for c in app.network_view._cells[:: THUMB * THUMB]]
     assert len(frame["main"][0]) == GRID * GRID
 
 

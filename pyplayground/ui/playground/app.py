@@ -25,10 +25,10 @@ from pyplayground.trainer import StepResult
 
 from .bridge import Bridge
 from .controls import Controls, problem_datasets
-from .frame import ADD_POINT, NO_CHART, RESET_CHART, Frame, FrameChannel
+from .frame import ADD_POINT, MAX_AHEAD, NO_CHART, RESET_CHART, Frame, FrameChannel
 from .geometry import Geometry
 from .layout import build_layout, legend_html
-from .network_view import MOSAIC_EXTENT, NetworkView, split_key
+from .network_view import MOSAIC, NetworkView, split_key
 from .paint import paint_args
 from .plots import LOSS_SERIES, ConfusionMatrix, GradientFlow, HeatmapPlot, LossChart, swatch
 from .runner import Runner
@@ -43,7 +43,6 @@ GRID = 100  # resolution of the output heatmap (TF Playground's); thumbnails sam
 GRID_PLAYING_BIG = 64
 BIG_NET = 150
 CONFUSION_EVERY = 10  # frames between confusion-matrix updates while playing
-MAX_AHEAD = 0  # frames sent beyond the last one the page showed, before training waits
 
 
 def consistent(s: PlaygroundState) -> PlaygroundState:
@@ -101,7 +100,7 @@ class PlaygroundApp(pn.viewable.Viewer):
                 net_painted=self.network_view.painted,
                 net_heat_mapper=self.network_view.heat_mapper,
                 net_line_mapper=self.network_view.line_mapper,
-                mosaic_extent=MOSAIC_EXTENT,
+                mosaic_shape=MOSAIC,
                 heat_figure=self.heatmap.figure,
                 heat_painted=self.heatmap.painted,
                 heat_mapper=self.heatmap.heat_mapper,
@@ -436,11 +435,11 @@ class PlaygroundApp(pn.viewable.Viewer):
     def _make_frame(self, chart_mode: int) -> Frame:
         pg = self.pg
         grids = pg.grid(self.grid_size())
-        mosaic, bias, w = self.network_view.frame_arrays(grids, pg.network)
+        thumbs, bias, w = self.network_view.frame_arrays(grids, pg.network)
         main, classes = self._main_image(grids)
         r = pg.last
         return Frame(
-            mosaic=mosaic,
+            thumbs=thumbs,
             bias=bias,
             w=w,
             main=main,
@@ -455,7 +454,7 @@ class PlaygroundApp(pn.viewable.Viewer):
         )
 
     def _apply_direct(self, f: Frame) -> None:
-        self.network_view.apply(f.mosaic, f.bias, f.w)
+        self.network_view.apply(f.thumbs, f.bias, f.w)
         self.heatmap.apply(f.main, classes=f.classes)
         self.controls.epoch_div.text = f.epoch_html
         self.controls.stats_div.text = f.stats_html

@@ -1,6 +1,6 @@
 """One message per animation frame.
 
-Everything a frame changes (every neuron thumbnail in one float32 mosaic, biases, weights,
+Everything a frame changes (every neuron's thumbnail in one float32 array, biases, weights,
 the output heatmap, the counters, the chart points) travels as one :class:`Frame`.  A
 page-side function (``UNPACK_JS``) writes it into the sources the glyphs draw from with
 silent sets plus change signals, so the views redraw but nothing is echoed back; on the
@@ -39,13 +39,18 @@ from .paint import PAINT_JS
 NO_CHART, ADD_POINT, RESET_CHART = 0, 1, 2
 MAX_CHART_POINTS = 1000
 GRAD_EVERY = 8  # the gradient-flow chart gets every 8th chart point
+#: frames the app may send beyond the last one the page has shown, before training waits:
+#: with one in hand, a frame the worker finishes late (the CPUs are shared) still has the
+#: page's next animation frame to meet, not the current one
+MAX_AHEAD = 1
+QUEUE = MAX_AHEAD + 1  # frames the page holds; older ones are passed over (never in play)
 
 
 @dataclass(slots=True)
 class Frame:
     """Everything one frame changes on the page."""
 
-    mosaic: np.ndarray  # (rows, cols) float32: every neuron's thumbnail in one image
+    thumbs: np.ndarray  # (n_nodes, THUMB, THUMB) float32: every neuron's thumbnail
     bias: np.ndarray  # (n_nodes,) float32, NaN for inputs
     w: np.ndarray  # (n_links,) float32
     main: np.ndarray  # (n, n) float32 heatmap, rows flipped
@@ -63,9 +68,8 @@ class Frame:
         """The frame as flat fields (arrays are flattened float32)."""
         return {
             "frame": number,
-            "mosaic": np.ascontiguousarray(self.mosaic, dtype=np.float32).ravel(),
-            "mosaic_rows": int(self.mosaic.shape[0]),
-            "mosaic_cols": int(self.mosaic.shape[1]),
+            "thumbs": np.ascontiguousarray(self.thumbs, dtype=np.float32).ravel(),
+            "thumb": int(self.thumbs.shape[-1]),
             "bias": self.bias.astype(np.float32),
             "w": self.w.astype(np.float32),
             "main": np.ascontiguousarray(self.main, dtype=np.float32).ravel(),
@@ -91,7 +95,6 @@ class Frame:
 UNPACK_JS = """
 const d = cb_obj.data;
 if (!d.frame || !d.frame.length) { return; }
-const put = (model, attrs) => { model.setv(attrs, {silent: true}); model.change.emit(); };
 // The charts below the diagram (gradient flow, confusion matrix) take their data silently
 // while they are scrolled out of view and repaint when shown again:
 // a repaint of a chart with axes measures its tick labels again, several ms of the page's
@@ -160,52 +163,35 @@ const ack = (frame) => {
   const v = [frame];
   SEND_ACK
 };
-// A frame is shown at the next animation frame; a newer one arriving before that replaces
-// it, so the page never colours and lays out data that will not be seen.
+// Frames are shown one per animation frame, in order. The app sends at most MAX_AHEAD
+// beyond the last one shown, so the queue holds at most QUEUE while playing; frames beyond
+// that (clicks answered while frames are queued) pass over the oldest.
 const offer = (get, nd) => {
   stats.received += 1;
-  if (cb_obj._pgPending != null) { stats.skipped += 1; }
-  cb_obj._pgPending = [get, nd];
+  const queue = cb_obj._pgQueue || (cb_obj._pgQueue = []);
+  queue.push([get, nd]);
+  while (queue.length > QUEUE) { queue.shift(); stats.skipped += 1; }
+  show_next();
+};
+const show_next = () => {
   if (cb_obj._pgScheduled) { return; }
   cb_obj._pgScheduled = true;
   requestAnimationFrame(() => {
     cb_obj._pgScheduled = false;
-    const [g, n] = cb_obj._pgPending;
-    cb_obj._pgPending = null;
+    const [g, n] = cb_obj._pgQueue.shift();
     // acknowledge first: the app computes the next frame while this one is unpacked and
-    // painted (it cannot arrive in time to replace this one: it is shown at the next
-    // animation frame at the earliest)
+    // painted
     ack(g("frame"));
     unpack(g, n);
     stats.painted += 1;
     stats.repaints += 1;
+    if (cb_obj._pgQueue.length) { show_next(); }
   });
 };
-const quiet = (model, attrs) => model.setv(attrs, {silent: true});
 const unpack = (get, nd) => {
-  // The diagram and the output heatmap are painted on plain canvases (PAINT_JS); their
-  // sources take the frame silently (tooltips read them). Without a view to paint in,
-  // Bokeh draws them from the sources as before.
-  const mos = get("mosaic"), rows = get("mosaic_rows"), cols = get("mosaic_cols");
-  const b = get("bias"), w = get("w");
-  const fits = b.length === nodes.data.key.length && w.length === links.data.xs.length;
-  const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
-  const painted = fits && paintNetwork(mos, rows, cols, b, w);
-  const set = painted ? quiet : put;
-  if (!painted) { for (const r of net_painted) { show(r, true); } }
-  set(mosaic, {data: {img: [nd(mos, [rows, cols])]}});
-  if (fits) {
-    set(nodes, {data: {...nodes.data, bias: b}});
-    set(links, {data: {...links.data, w: w, width: width}});
-  }
-  const m = get("main_size"), main = get("main"), cls = get("classes");
-  if (paintHeat(main, m, cls)) {
-    quiet(cls ? heat_classes : heat, {data: {img: [nd(main, [m, m])]}});
-  } else {
-    show(heat_painted[0], !cls);
-    show(heat_painted[1], cls);
-    put(cls ? heat_classes : heat, {data: {img: [nd(main, [m, m])]}});
-  }
+  // the diagram, the output view and the loss chart are painted on plain canvases (PAINT_JS)
+  showNetwork(get("thumbs"), get("thumb"), get("bias"), get("w"), nd);
+  showOutput(get("main"), get("main_size"), get("classes"), nd);
   text(epoch_div, get("epoch_html"));
   text(stats_div, get("stats_html"));
   // charts: one point per frame, halved whenever a series reaches MAX points
@@ -231,12 +217,6 @@ const unpack = (get, nd) => {
       const col = Array.isArray(data[key]) ? data[key] : Array.from(data[key]);
       col.push(point[key] !== undefined ? point[key][0] : NaN);
       data[key] = every > 1 ? col.filter((_, i) => (col.length - 1 - i) % every === 0) : col;
-    }
-  };
-  const showLoss = () => {
-    if (!paintLines(loss_figure, loss, "epoch", LOSS_SERIES, loss_painted)) {
-      for (const r of loss_painted) { show(r, true); }
-      put(loss, {data: {...loss.data}});
     }
   };
   if (mode === 2) {
@@ -281,7 +261,7 @@ const unpack = (get, nd) => {
 const a11y = A11Y_NAMES;
 setTimeout(a11y, 0);
 // Bokeh arrays arrive as Bokeh ndarrays; keep their class for the direct path.
-const ND = d.mosaic[0].constructor;
+const ND = d.thumbs[0].constructor;
 const one = (k) => d[k][0];
 offer(one, (a, shape) => new ND(a, shape));
 if (worker != null && !cb_obj._pgDirect) {
@@ -372,6 +352,7 @@ class FrameChannel:
                     "confusion_figure": confusion_figure,
                     "MAX": MAX_CHART_POINTS,
                     "GRAD_EVERY": GRAD_EVERY,
+                    "QUEUE": QUEUE,
                     **paint,
                 },
                 code=unpack_js(Bridge.send_js("ack")),
@@ -418,4 +399,4 @@ class FrameChannel:
         return self.frame
 
 
-__all__ = ["ADD_POINT", "NO_CHART", "RESET_CHART", "Frame", "FrameChannel"]
+__all__ = ["ADD_POINT", "MAX_AHEAD", "NO_CHART", "RESET_CHART", "Frame", "FrameChannel"]

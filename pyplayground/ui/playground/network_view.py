@@ -3,8 +3,8 @@
 One Bokeh figure.  Its data sources:
 
 * ``mosaic``: every neuron's thumbnail in ONE ``image`` (NaN, drawn transparent, between
-  them), coloured in the browser by a 31-shade mapper.  One image instead of one per
-  neuron: the page does one colour mapping and one canvas copy per frame, not 56;
+  them), coloured in the browser by a 31-shade mapper.  It shows the diagram until the
+  page paints frames itself (see :mod:`.paint`); frames carry the thumbnails alone;
 * ``nodes``: one row per neuron (inputs, hidden, output): its bias (a square at the
   lower left), its outline (which catches the mouse) and its position;
 * ``links``: one row per weight: a curve (``multi_line``) whose colour and width
@@ -120,7 +120,7 @@ class NetworkView(pn.viewable.Viewer):
 
     @staticmethod
     def _empty_nodes() -> dict[str, list[object]]:
-        cols = ("x", "y", "cx", "cy", "bias", "bx", "by", "key", "layer", "unit", "name")
+        cols = ("x", "y", "cx", "cy", "bias", "bx", "by", "key", "layer", "unit", "name", "cell")
         return {c: [] for c in cols}
 
     # ------------------------------------------------------------ figure
@@ -301,6 +301,9 @@ class NetworkView(pn.viewable.Viewer):
         links["w"], links["width"] = list(w), list(link_width(w))
         nodes["bias"] = list(self._biases(network))
         self._cells = self._mosaic_cells(nodes)
+        # flat mosaic index of each thumbnail's first cell (the page builds the mosaic from
+        # thumbnails only when it cannot paint them itself)
+        nodes["cell"] = [int(c) for c in self._cells[:: THUMB * THUMB]]
         self.nodes.data = nodes
         self.links.data = links
         self.labels.data = self._labels(geo, sizes, features, network.problem)
@@ -362,18 +365,18 @@ class NetworkView(pn.viewable.Viewer):
     def frame_arrays(
         self, grids: Sequence[np.ndarray], network: Network
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One frame's values: the thumbnail mosaic, biases and weights (float32)."""
+        """One frame's values (float32): every neuron's thumbnail ``(n_nodes, THUMB, THUMB)``
+        in the order of the ``nodes`` rows, rows counted from the bottom; biases; weights."""
         blocks = []
         for layer, grid in enumerate(grids):
             if layer == len(grids) - 1 and network.problem == "multiclass":
                 grid = grid * 2.0 - 1.0  # probabilities 0..1 on the -1..1 scale
             blocks.append(thumbnails(grid))
-        mosaic = self.mosaic_image(np.concatenate(blocks))
-        return mosaic, self._biases(network), self._weights(network)
+        return np.concatenate(blocks), self._biases(network), self._weights(network)
 
-    def apply(self, mosaic: np.ndarray, bias: np.ndarray, w: np.ndarray) -> None:
+    def apply(self, thumbs: np.ndarray, bias: np.ndarray, w: np.ndarray) -> None:
         """Write a frame into the Python-side sources (before the page is live)."""
-        self.mosaic.data.update(img=[mosaic])
+        self.mosaic.data.update(img=[self.mosaic_image(thumbs)])
         self.nodes.data.update(bias=bias)
         self.links.data.update(w=w, width=link_width(w).astype(np.float32))
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from bokeh.models import GlyphRenderer, LinearColorMapper, Plot
 
-from .geometry import BIAS
+from .geometry import BIAS, NODE
 
 #: opacity of the output heatmap: diverging scale / class colours (the points show through)
 HEAT_ALPHA = 0.8
@@ -35,6 +35,8 @@ LINK_ALPHA = 0.85
 
 PAINT_JS = """
 // Plain-canvas painting (see pyplayground/ui/playground/paint.py).
+const put = (model, attrs) => { model.setv(attrs, {silent: true}); model.change.emit(); };
+const quiet = (model, attrs) => model.setv(attrs, {silent: true});
 const paint = cb_obj._pgPaint || (cb_obj._pgPaint = {luts: new Map()});
 const rgbaOf = (css) => {  // [r, g, b, a in 0..1] of any CSS colour
   if (paint.probe == null) {
@@ -85,20 +87,29 @@ const putImage = (canvas, values, rows, cols, mapper, alpha) => {
     img = canvas._pgImage = ctx.createImageData(cols, rows);
     canvas._pgWords = new Uint32Array(img.data.buffer);
   }
-  const words = canvas._pgWords, t = lut(mapper, alpha), k = bin(mapper, t.words.length);
-  const colors = t.words, nan = t.nan;
+  const words = canvas._pgWords, t = lut(mapper, alpha), colors = t.words, nan = t.nan;
+  const n = colors.length, low = mapper.low, high = mapper.high;
+  const norm = 1 / (high - low), interval = 1 / n;
   for (let r = 0; r < rows; r++) {
     const src = r * cols, dst = (rows - 1 - r) * cols;
     for (let c = 0; c < cols; c++) {
       const v = values[src + c];
-      words[dst + c] = v === v ? colors[k(v)] : nan;
+      let k;
+      if (v !== v) { words[dst + c] = nan; continue; }
+      if (v === high) { k = n - 1; } else {  // as bin() above, inlined
+        k = Math.floor((v - low) * norm / interval);
+        k = k < 0 ? 0 : k > n - 1 ? n - 1 : k;
+      }
+      words[dst + c] = colors[k];
     }
   }
   ctx.putImageData(img, 0, 0);
 };
 // The figure's paint layer: a box over its frame in the underlays of its canvas (made again
-// whenever Bokeh renders the figure anew). null when the figure has no view.
+// whenever Bokeh renders the figure anew). null when the figure has no view (or when
+// window.pgPaintOff is set: Bokeh then draws everything, for comparison).
 const surface = (fig) => {
+  if (window.pgPaintOff) { return null; }
   let s = fig._pgSurface;
   if (s == null || !s.box.isConnected || s.view.canvas_view.underlays_el !== s.box.parentNode) {
     const view = window.Bokeh && Bokeh.index ? Bokeh.index.find_one(fig) : null;
@@ -120,9 +131,8 @@ const surface = (fig) => {
   s.sy = (y) => (yr.end - y) / (yr.end - yr.start) * s.h;
   return s;
 };
-// A canvas of the layer, in creation order; `extent` [x, y, dw, dh] places it in data units
-// (CSS-scaled, pixelated, as Bokeh draws images), otherwise it covers the frame at full
-// resolution.
+// A canvas of the layer (in creation order). With `extent` [x, y, dw, dh] it sits there in
+// data units, CSS-scaled and pixelated as Bokeh draws images; otherwise it covers the frame.
 const canvasOf = (s, name, extent) => {
   let c = s.canvases[name];
   if (c == null) {
@@ -131,10 +141,10 @@ const canvasOf = (s, name, extent) => {
     if (extent != null) { c.style.imageRendering = "pixelated"; }
     s.box.append(c);
   }
-  const [x, y, dw, dh] = extent != null ? extent : [null, null, null, null];
-  const box = extent != null
-    ? [s.sx(x), s.sy(y + dh), s.sx(x + dw) - s.sx(x), s.sy(y) - s.sy(y + dh)]
-    : [0, 0, s.w, s.h];
+  const box = extent == null ? [0, 0, s.w, s.h] : [
+    s.sx(extent[0]), s.sy(extent[1] + extent[3]),
+    s.sx(extent[0] + extent[2]) - s.sx(extent[0]), s.sy(extent[1]) - s.sy(extent[1] + extent[3]),
+  ];
   const key = box.join(",");
   if (c._pgBox !== key) {
     c._pgBox = key;
@@ -142,12 +152,6 @@ const canvasOf = (s, name, extent) => {
                             width: `${box[2]}px`, height: `${box[3]}px`});
   }
   return c;
-};
-const show = (renderer, on) => {
-  if (renderer.visible !== on) {
-    renderer.setv({visible: on}, {silent: true});
-    renderer.change.emit();
-  }
 };
 // A canvas over the whole frame at the display's resolution, cleared; its context draws in
 // CSS pixels of the frame.
@@ -162,57 +166,103 @@ const fullCanvas = (s, name) => {
   ctx.clearRect(0, 0, s.w, s.h);
   return ctx;
 };
-// The diagram: link curves and bias fills at full resolution, the thumbnails above them.
-const paintNetwork = (mosaicValues, rows, cols, bias, w) => {
+const show = (renderer, on) => {
+  if (renderer.visible !== on) {
+    renderer.setv({visible: on}, {silent: true});
+    renderer.change.emit();
+  }
+};
+// The diagram: link curves, bias fills and the neurons' thumbnails on one canvas.
+// `thumbs` holds each neuron's (t x t) thumbnail in the order of the nodes' rows, rows from
+// the bottom. Without a view, the Bokeh renderers draw it from the sources.
+const showNetwork = (thumbs, t, bias, w, nd) => {
+  const n = nodes.data.x.length;
+  if (bias.length !== n || w.length !== links.data.xs.length || thumbs.length !== n * t * t) {
+    return;  // a frame of another network shape than the diagram's (it follows)
+  }
+  const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
+  net_figure._pgThumbs = thumbs;  // what the diagram shows (read by the browser tests)
   const s = surface(net_figure);
-  if (s == null) { return false; }
+  if (s == null) {
+    for (const r of net_painted) { show(r, true); }
+    const [rows, cols] = MOSAIC, img = new Float32Array(rows * cols).fill(NaN);
+    const cells = nodes.data.cell;
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < t; r++) {
+        for (let c = 0; c < t; c++) { img[cells[i] + r * cols + c] = thumbs[(i * t + r) * t + c]; }
+      }
+    }
+    put(mosaic, {data: {img: [nd(img, MOSAIC)]}});
+    put(nodes, {data: {...nodes.data, bias: bias}});
+    put(links, {data: {...links.data, w: w, width: width}});
+    return;
+  }
   for (const r of net_painted) { show(r, false); }
-  const ctx = fullCanvas(s, "links");
+  quiet(nodes, {data: {...nodes.data, bias: bias}});  // for the tooltips
+  quiet(links, {data: {...links.data, w: w, width: width}});
+  const ctx = fullCanvas(s, "net");
   const lt = lut(net_line_mapper, 1), lk = bin(net_line_mapper, lt.css.length);
   const xs = links.data.xs, ys = links.data.ys, sx = s.sx, sy = s.sy;
   ctx.globalAlpha = LINK_ALPHA;
   ctx.lineCap = "butt";
   ctx.lineJoin = "bevel";
-  for (let i = 0; i < xs.length && i < w.length; i++) {
+  for (let i = 0; i < xs.length; i++) {
     const v = w[i], px = xs[i], py = ys[i];
     if (v !== v) { continue; }
     ctx.beginPath();
     ctx.moveTo(sx(px[0]), sy(py[0]));
     for (let j = 1; j < px.length; j++) { ctx.lineTo(sx(px[j]), sy(py[j])); }
-    ctx.lineWidth = 1 + 9 * Math.min(Math.abs(v), 5) / 5;
+    ctx.lineWidth = width[i];
     ctx.strokeStyle = lt.css[lk(v)];
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
   const bx = nodes.data.bx, by = nodes.data.by;
-  const half = BIAS / 2, side = sx(BIAS) - sx(0), tall = sy(0) - sy(BIAS);
-  for (let i = 0; i < bx.length && i < bias.length; i++) {
+  const half = BIAS / 2, bw = sx(BIAS) - sx(0), bh = sy(0) - sy(BIAS);
+  for (let i = 0; i < n; i++) {
     const v = bias[i];
     if (v !== v) { continue; }
     ctx.fillStyle = lt.css[lk(v)];
-    ctx.fillRect(sx(bx[i] - half), sy(by[i] + half), side, tall);
+    ctx.fillRect(sx(bx[i] - half), sy(by[i] + half), bw, bh);
   }
-  putImage(canvasOf(s, "mosaic", MOSAIC_EXTENT), mosaicValues, rows, cols, net_heat_mapper, 1);
-  return true;
+  // the thumbnails: coloured once into a strip (neuron i at rows (n - 1 - i) * t of the
+  // canvas, which has row 0 on top), then copied into place, scaled without smoothing
+  const strip = paint.strip || (paint.strip = document.createElement("canvas"));
+  putImage(strip, thumbs, n * t, t, net_heat_mapper, 1);
+  ctx.imageSmoothingEnabled = false;
+  const x = nodes.data.x, y = nodes.data.y, nw = sx(NODE) - sx(0), nh = sy(0) - sy(NODE);
+  for (let i = 0; i < n; i++) {
+    ctx.drawImage(strip, 0, (n - 1 - i) * t, t, t, sx(x[i]), sy(y[i] + NODE), nw, nh);
+  }
 };
 // The output view: the heatmap of the output (or hovered) neuron, or the class colours.
-const paintHeat = (values, n, classes) => {
+const showOutput = (values, size, classes, nd) => {
   const s = surface(heat_figure);
-  if (s == null) { return false; }
+  const img = {data: {img: [nd(values, [size, size])]}};
+  if (s == null) {
+    show(heat_painted[0], !classes);
+    show(heat_painted[1], classes);
+    put(classes ? heat_classes : heat, img);
+    return;
+  }
   for (const r of heat_painted) { show(r, false); }
+  quiet(classes ? heat_classes : heat, img);
   const c = canvasOf(s, "heat", HEAT_EXTENT);
-  if (classes) { putImage(c, values, n, n, class_mapper, CLASS_ALPHA); }
-  else { putImage(c, values, n, n, heat_mapper, HEAT_ALPHA); }
-  return true;
+  if (classes) { putImage(c, values, size, size, class_mapper, CLASS_ALPHA); }
+  else { putImage(c, values, size, size, heat_mapper, HEAT_ALPHA); }
 };
-// A chart without axes (the loss chart): each series [column, colour, width] a polyline
-// over the data's extent plus 10 % (Bokeh's DataRange1d), broken at NaN.
-const paintLines = (fig, source, x, series, renderers) => {
-  const s = surface(fig);
-  if (s == null) { return false; }
-  for (const r of renderers) { show(r, false); }
+// The loss chart, from its source (no axes): each series [column, colour, width] a polyline
+// over the data's extent plus 10 % (as Bokeh's DataRange1d), broken at NaN.
+const showLoss = () => {
+  const s = surface(loss_figure);
+  if (s == null) {
+    for (const r of loss_painted) { show(r, true); }
+    put(loss, {data: {...loss.data}});
+    return;
+  }
+  for (const r of loss_painted) { show(r, false); }
   const ctx = fullCanvas(s, "lines");
-  const data = source.data, xs = data[x];
+  const data = loss.data, xs = data.epoch;
   const extent = (cols) => {
     let lo = Infinity, hi = -Infinity;
     for (const col of cols) {
@@ -222,11 +272,11 @@ const paintLines = (fig, source, x, series, renderers) => {
     const pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(lo) * 0.5, 0.5);
     return [lo - pad, hi + pad];
   };
-  const [x0, x1] = extent([xs]), [y0, y1] = extent(series.map(([col]) => data[col]));
+  const [x0, x1] = extent([xs]), [y0, y1] = extent(LOSS_SERIES.map(([col]) => data[col]));
   const kx = s.w / (x1 - x0), ky = s.h / (y1 - y0);
   ctx.lineCap = "butt";
   ctx.lineJoin = "bevel";
-  for (const [col, color, width] of series) {
+  for (const [col, color, lineWidth] of LOSS_SERIES) {
     const ys = data[col];
     ctx.beginPath();
     let pen = false;
@@ -236,10 +286,9 @@ const paintLines = (fig, source, x, series, renderers) => {
       if (pen) { ctx.lineTo(px, py); } else { ctx.moveTo(px, py); pen = true; }
     }
     ctx.strokeStyle = color;
-    ctx.lineWidth = width;
+    ctx.lineWidth = lineWidth;
     ctx.stroke();
   }
-  return true;
 };
 """
 
@@ -250,7 +299,7 @@ def paint_args(
     net_painted: list[GlyphRenderer],
     net_heat_mapper: LinearColorMapper,
     net_line_mapper: LinearColorMapper,
-    mosaic_extent: tuple[float, float, float, float],
+    mosaic_shape: tuple[int, int],
     heat_figure: Plot,
     heat_painted: list[GlyphRenderer],
     heat_mapper: LinearColorMapper,
@@ -272,17 +321,25 @@ def paint_args(
         Colours of the thumbnails, and of the links and bias fills.
     heat_mapper, class_mapper : LinearColorMapper
         Colours of the output heatmap (diverging scale; classes).
-    mosaic_extent, heat_extent : tuple of float
-        ``(x, y, dw, dh)`` in data units of the thumbnail mosaic and of the output image.
+    mosaic_shape : tuple of int
+        ``(rows, cols)`` of the network's mosaic image (drawn by Bokeh without a view).
+    heat_extent : tuple of float
+        ``(x, y, dw, dh)`` of the output image in data units.
     loss_figure, loss_painted, loss_series : Plot, list of GlyphRenderer, list of tuple
         The loss chart, its line renderers and their ``(column, colour, width)``.
+
+    Returns
+    -------
+    dict
+        Name -> model or value, for ``CustomJS(args=...)``.
     """
     return {
         "net_figure": net_figure,
         "net_painted": net_painted,
         "net_heat_mapper": net_heat_mapper,
         "net_line_mapper": net_line_mapper,
-        "MOSAIC_EXTENT": list(mosaic_extent),
+        "MOSAIC": list(mosaic_shape),
+        "NODE": NODE,
         "heat_figure": heat_figure,
         "heat_painted": heat_painted,
         "heat_mapper": heat_mapper,
