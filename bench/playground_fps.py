@@ -5,8 +5,10 @@ for each round, opens ``playground.html`` in a fresh headless Chromium profile (
 browser tests' flags and guard), presses Play on the default network (TF Playground's
 2-4-2-1, one epoch per frame unless ``--hash`` / ``--speed`` say otherwise), waits
 ``--warmup`` seconds, then counts drawn frames (``window.pgFrames.repaints``) and epochs
-over ``--seconds``.  With several sites, the rounds alternate between them (A B A B ...),
-so load from other processes hits every site alike; compare medians.
+over ``--seconds``; before pressing Play it counts an empty page's animation frames for
+``--ceiling`` seconds in the same browser (the most frames/s any page gets right now: fewer
+than 60 when the CPUs are busy).  With several sites, the rounds alternate between them
+(A B A B ...), so load from other processes hits every site alike; compare medians.
 
     .venv/bin/python bench/playground_fps.py --site /tmp/before --site site --rounds 5 \
         [--seconds 10] [--warmup 3] [--hash 'networkShape=8,8'] [--speed 1] [--json out.json]
@@ -36,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from pgbrowser import AppPage, Server, launch  # noqa: E402
+from pgbrowser import AppPage, Server, frame_ceiling, launch  # noqa: E402
 
 REPAINTS_JS = "() => window.pgFrames ? window.pgFrames.repaints : 0"
 METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
@@ -121,6 +123,7 @@ def one_round(
                 page.wait_for_timeout(1000)
             if args.speed != "1":
                 app.select("pg-speed", args.speed)
+            ceiling = frame_ceiling(context, args.ceiling) if args.ceiling > 0 else None
             cdp = context.new_cdp_session(page) if args.profile else None
             if cdp is not None:
                 cdp.send("Performance.enable")
@@ -138,6 +141,8 @@ def one_round(
                 "epochs_per_s": round((e1 - e0) / dt, 1),
                 "load_average_1min": os.getloadavg()[0],
             }
+            if ceiling is not None:
+                row["empty_page_frames_per_s"] = ceiling
             frames = max(r1 - r0, 1)
             for name in ("chromium", "DedicatedWorker"):
                 used = sum(v - c0.get(k, 0.0) for k, v in c1.items() if k.startswith(name))
@@ -173,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=1100)
     parser.add_argument("--height", type=int, default=720)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--ceiling",
+        type=float,
+        default=3.0,
+        help="seconds of an empty page's animation frames before each round (0: skip)",
+    )
     parser.add_argument("--threads", action="store_true", help="CPU per frame of every thread")
     parser.add_argument(
         "--quiet",
@@ -209,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
                 x["drawn_frames_per_s"] for x in site_rows
             ),
             "median_epochs_per_s": statistics.median(x["epochs_per_s"] for x in site_rows),
+            "median_empty_page_frames_per_s": statistics.median(
+                x.get("empty_page_frames_per_s", float("nan")) for x in site_rows
+            ),
             "rounds": site_rows,
         }
         print(site, json.dumps({k: v for k, v in summary[site].items() if k != "rounds"}))

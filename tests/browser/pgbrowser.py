@@ -234,3 +234,24 @@ def wait_text(app: AppPage, selector: str, expected: str, timeout_s: float = 90.
             return value
         assert time.monotonic() < deadline, f"{selector} never said {expected!r}: {value!r}"
         app.page.wait_for_timeout(100)
+
+
+def frame_ceiling(context, seconds: float = 3.0) -> float:
+    """Animation frames per second of an empty page in ``context``: the most frames/s any
+    page can draw in this browser on this machine right now (Chromium produces fewer than
+    60 when the CPUs are busy, whatever the page does)."""
+    page = context.new_page()
+    try:
+        page.set_content("<!doctype html><title>frames</title>")
+        page.evaluate(
+            "() => { window.n = 0;"
+            " const f = () => { window.n += 1; requestAnimationFrame(f); };"
+            " requestAnimationFrame(f); }"
+        )
+        page.wait_for_timeout(500)
+        n0, t0 = page.evaluate("() => window.n"), time.monotonic()
+        page.wait_for_timeout(seconds * 1000)
+        n1, dt = page.evaluate("() => window.n"), time.monotonic() - t0
+    finally:
+        page.close()
+    return round((n1 - n0) / dt, 1)
