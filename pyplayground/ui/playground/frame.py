@@ -2,10 +2,11 @@
 
 Everything a frame changes (every neuron's thumbnail in one float32 array, biases, weights,
 the output heatmap, the counters, the chart points) travels as one :class:`Frame`.  A
-page-side function (``UNPACK_JS``) writes it into the sources the glyphs draw from with
-silent sets plus change signals, so the views redraw but nothing is echoed back; on the
-next animation frame the page acknowledges the frame number, and the app never runs
-more than a few frames ahead of what the page has painted.
+page-side function (``UNPACK_JS``) shows it at the next animation frame: the diagram, the
+output heatmap and the loss curves are painted on plain canvases (:mod:`.paint`), the other
+charts' sources take silent sets plus change signals, so nothing is echoed back.  The page
+acknowledges each frame as it shows it, and the app runs at most ``MAX_AHEAD`` frames
+ahead of what the page has shown.
 
 Two ways a frame can travel:
 
