@@ -38,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from pgbrowser import AppPage, Server, frame_ceiling, launch  # noqa: E402
+from pgbrowser import AppPage, Server, descendant_pids, frame_ceiling, launch  # noqa: E402
 
 REPAINTS_JS = "() => window.pgFrames ? window.pgFrames.repaints : 0"
 METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
@@ -56,21 +56,9 @@ def thread_cpu() -> dict[str, float]:
     threads, GPU process) and Playwright's driver.  CPU time, unlike wall time, hardly
     depends on what other processes do at the same time.
     """
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    todo, mine = [os.getpid()], []
-    while todo:
-        pid = todo.pop()
-        mine.append(pid)
-        todo.extend(children.get(pid, []))
     tick = os.sysconf("SC_CLK_TCK")
     out: dict[str, float] = {}
-    for pid in mine[1:]:
+    for pid in descendant_pids():
         for task in Path(f"/proc/{pid}/task").glob("[0-9]*"):
             try:
                 name, rest = (task / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)

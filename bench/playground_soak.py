@@ -21,17 +21,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from pgbrowser import AppPage, Server, launch  # noqa: E402
+from pgbrowser import AppPage, Server, descendant_pids, launch  # noqa: E402
 
 REPAINTS_JS = "() => window.pgFrames ? window.pgFrames.repaints : 0"
 
 
 def chromium_rss_mb() -> float:
-    """Resident memory of every Chromium process, in MB (from /proc)."""
+    """Resident memory of the Chromium this script launched, in MB (from /proc; other
+    browsers on the machine are not counted)."""
     total = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for pid in descendant_pids():
         try:
-            text = status.read_text()
+            text = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
         if "Name:\tchromium" not in text:

@@ -255,3 +255,21 @@ def frame_ceiling(context, seconds: float = 3.0) -> float:
     finally:
         page.close()
     return round((n1 - n0) / dt, 1)
+
+
+def descendant_pids(root: int | None = None) -> list[int]:
+    """Process ids of every descendant of ``root`` (this process by default), from /proc:
+    the Chromium a script launched, not other browsers on the machine."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    todo, found = list(children.get(root or os.getpid(), [])), []
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
