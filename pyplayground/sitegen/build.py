@@ -58,6 +58,7 @@ from .pages import (
     render_index,
     write_lesson_pages,
 )
+from .rewrite import apply_rewrites
 from .urls import VENDOR_URLS, check_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -251,7 +252,7 @@ def build_site(
         log("1/6 building our wheel")
         wheel = build_wheel(root, tmp / "dist")
         log(f"2/6 fetching Pyodide and wheels (cached in {cache})")
-        fetched = fetch_all(cache, log)
+        fetched = apply_rewrites(fetch_all(cache, log), cache, log)
         log("3/6 converting the entry scripts with panel convert")
         entries = entry_scripts(root / "web")
         converted = run_panel_convert(entries, tmp / "convert", pythonpath=root)

@@ -11,6 +11,8 @@ cdn.holoviz.org), which this site never uses. The rewrite below:
   ``pgBoot`` from ``web/static/worker_boot.js``: local Pyodide, local packages, our
   precompiled package bundle and wheel, the ``jsnull`` shim, progress messages, and
   install errors that stop the start-up and reach the page instead of being logged;
+* calls ``pgStarted`` once the built document is posted to the page (Python's garbage
+  collector is off from ``pgBoot`` until then);
 * adds the loading screen (``static/loading.js`` and ``loading.css``) to the page; it
   starts the worker at the top of ``<head>``, before BokehJS, and hands it to the page.
 
@@ -69,6 +71,8 @@ PATCH_HANDLER = (
 )
 EXEC_STATUS = "self.postMessage({type: 'status', msg: 'Executing code'})"
 EXEC_CATCH = "    const traceback = `${e}`\n"
+# The end of the message that hands the built document to the page.
+RENDER_POSTED = "      root_ids: root_ids\n    })\n"
 
 
 def _replace_once(text: str, pattern: str | re.Pattern, repl: str, what: str, where: str) -> str:
@@ -135,6 +139,13 @@ def rewrite_worker(js: str, name: str, boot_config: dict) -> str:
         where,
     )
     js = _replace_once(js, EXEC_STATUS, "pgProgress('app')", "'Executing code' status", where)
+    js = _replace_once(
+        js,
+        RENDER_POSTED,
+        RENDER_POSTED + "    pgStarted()\n",
+        "'render' message of the built document",
+        where,
+    )
     js = _replace_once(
         js,
         EXEC_CATCH,
