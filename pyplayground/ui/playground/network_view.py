@@ -169,21 +169,14 @@ class NetworkView(pn.viewable.Viewer):
             hover_fill_alpha=0.0,
         )
         # the bias squares: fill (painted on the page) and outline (hover, click) apart
+        square: dict[str, Any] = {"width": BIAS, "height": BIAS, "source": self.nodes}
         bias_fill_r = fig.rect(
-            "bx",
-            "by",
-            width=BIAS,
-            height=BIAS,
-            source=self.nodes,
-            fill_color={"field": "bias", "transform": lm},
-            line_color=None,
+            "bx", "by", **square, fill_color={"field": "bias", "transform": lm}, line_color=None
         )
         bias_r = fig.rect(
             "bx",
             "by",
-            width=BIAS,
-            height=BIAS,
-            source=self.nodes,
+            **square,
             fill_alpha=0.0,
             line_color="#5f6368",
             hover_line_color="#202124",
