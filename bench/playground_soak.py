@@ -2,9 +2,10 @@
 
 Serves a built site (``site/`` by default), opens ``playground.html`` in headless
 Chromium (fresh profile, loopback-only guard), presses Play on the default network and
-keeps it running for ``--minutes``.  Every minute it records drawn frames/s, epochs/s and
-the summed resident memory of the Chromium processes (page + worker), and compares the
-last minute with the first (targets: rate within 10 %, memory growth <= 10 %).
+keeps it running for ``--minutes``.  Every minute it records drawn frames/s, epochs/s, the
+summed resident memory of the Chromium it launched (browser, renderer with page and
+worker, GPU and utility processes) and the page's JavaScript heap, and compares the last
+minute with the first (targets: rate within 10 %, memory growth <= 10 %).
 
     .venv/bin/python bench/playground_soak.py [--site site] [--minutes 10] [--json out.json]
 """
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             context, page, guard = launch(pw, Path(profile), (server.url,))
             app = AppPage(page, guard, server.url)
             app.open("playground.html")
+            cdp = context.new_cdp_session(page)
             app.click("pg-play")
             page.wait_for_timeout(3000)
             for minute in range(1, args.minutes + 1):
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
                     "drawn_frames_per_s": round((r1 - r0) / dt, 1),
                     "epochs_per_s": round((e1 - e0) / dt, 1),
                     "chromium_rss_mb": round(chromium_rss_mb(), 1),
+                    # the page's JavaScript heap (the worker's Python lives in its own)
+                    "page_js_heap_mb": round(
+                        cdp.send("Runtime.getHeapUsage")["usedSize"] / 2**20, 1
+                    ),
                     "load_average_1min": float(Path("/proc/loadavg").read_text().split()[0]),
                 }
                 rows.append(row)
@@ -89,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "memory_change_pct": round(
             100 * (last["chromium_rss_mb"] - first["chromium_rss_mb"]) / first["chromium_rss_mb"], 1
+        ),
+        "page_js_heap_change_pct": round(
+            100 * (last["page_js_heap_mb"] - first["page_js_heap_mb"]) / first["page_js_heap_mb"],
+            1,
         ),
         "guard_problems": problems,
         "date": time.strftime("%Y-%m-%d %H:%M"),

@@ -1,0 +1,190 @@
+"""Cold and warm load phases of built sites in headless Chromium, variants interleaved.
+
+``python bench/load_phases.py --runs 5 /tmp/site_a /tmp/site_b`` loads ``train.html`` of
+each site in turn (A B A B ...): a fresh profile (cold), then a second visit in the same
+profile (warm, once the service worker has kept the files). Prints the median of each
+phase (``window.pgLoading.phases``) per site and variant, the load average, and the
+worker's ``pg-wasm`` console lines (web/static/worker_boot.js); writes
+``test-results/load-phases.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+from pgbrowser import Server, launch, record  # noqa: E402
+
+# Wait after a cold load before the warm one (PG_CACHE_WAIT_MS): V8 writes a wasm module's
+# compiled code to its cache only some time after tier-up, not at once.
+CACHE_WAIT_MS = int(os.environ.get("PG_CACHE_WAIT_MS", "500"))
+OFFLINE_READY_JS = "() => window.pgLoading.offlineReady || window.pgLoading.cached !== undefined"
+READY_JS = "() => window.pgLoading && (window.pgLoading.ready || window.pgLoading.error)"
+
+
+def phases(status: dict) -> dict[str, float]:
+    """Seconds per start-up phase, and the total.
+
+    Parameters
+    ----------
+    status : dict
+        ``window.pgLoading`` of an interactive page.
+
+    Returns
+    -------
+    dict of str to float
+        Seconds of each phase in ``status["phases"]``, and ``"total"``.
+    """
+    marks = status["phases"]
+    out = {a[0]: round((b[1] - a[1]) / 1000, 3) for a, b in itertools.pairwise(marks)}
+    out["total"] = round(marks[-1][1] / 1000, 3)
+    return out
+
+
+def load(page, url: str) -> dict:
+    """Open ``url`` in ``page`` and return ``window.pgLoading`` once it is interactive.
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        The page to navigate.
+    url : str
+        An app page of the served site.
+
+    Returns
+    -------
+    dict
+        ``window.pgLoading``.
+
+    Raises
+    ------
+    RuntimeError
+        If the page reports a start-up error.
+    """
+    page.goto(url, wait_until="load")
+    page.wait_for_function(READY_JS, timeout=120_000)
+    status = page.evaluate("window.pgLoading")
+    if status.get("error"):
+        raise RuntimeError(f"{url}: {status['error']}")
+    return status
+
+
+def one_run(pw, site: Path, page_name: str) -> dict:
+    """A cold and a warm load of ``page_name`` of ``site`` on a fresh profile.
+
+    Parameters
+    ----------
+    pw : playwright.sync_api.Playwright
+        The running Playwright.
+    site : Path
+        A built site (served on a free loopback port for this run).
+    page_name : str
+        The page to load, e.g. ``"train.html"``.
+
+    Returns
+    -------
+    dict
+        Phases of both loads, the worker's ``pg-wasm`` console lines of each, and the
+        sizes of the profile's wasm code cache entries after the cold load.
+    """
+    server = Server(site)
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pg-bench-") as profile:
+        context, page, _guard = launch(pw, Path(profile), (server.url,), route=False)
+        page.on("console", lambda m: lines.append(m.text) if "pg-wasm" in m.text else None)
+        try:
+            cold = phases(load(page, server.url + page_name))
+            page.wait_for_function(OFFLINE_READY_JS, timeout=60_000)
+            page.wait_for_timeout(CACHE_WAIT_MS)  # Chromium writes its code cache late
+            n = len(lines)
+            cache = code_cache(Path(profile))
+            page.goto("about:blank")
+            warm = phases(load(page, server.url + page_name))
+        finally:
+            context.close()
+            server.stop()
+    return {
+        "cold": cold,
+        "warm": warm,
+        "cold_log": lines[:n],
+        "warm_log": lines[n:],
+        "wasm_code_cache": cache,
+    }
+
+
+def code_cache(profile: Path) -> list[int]:
+    """Sizes of the files in Chromium's wasm code cache of ``profile``, largest first.
+
+    Parameters
+    ----------
+    profile : Path
+        A Chromium profile folder.
+
+    Returns
+    -------
+    list of int
+        Byte sizes of the files under ``Default/Code Cache/wasm``.
+    """
+    folder = profile / "Default" / "Code Cache" / "wasm"
+    return sorted((f.stat().st_size for f in folder.rglob("*") if f.is_file()), reverse=True)
+
+
+def main() -> int:
+    """Run the benchmark (command line: see the module docstring).
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sites", nargs="+", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--page", default="train.html")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[dict]] = {str(s): [] for s in args.sites}
+    loads = []
+    with sync_playwright() as pw:
+        for i in range(args.runs):
+            for site in args.sites:
+                r = one_run(pw, site, args.page)
+                results[str(site)].append(r)
+                loads.append(os.getloadavg()[0])
+                print(
+                    f"run {i} {site}: cold {r['cold']['total']} warm {r['warm']['total']} "
+                    f"(packages {r['cold'].get('packages')} / {r['warm'].get('packages')}) "
+                    f"load {loads[-1]:.1f}",
+                    flush=True,
+                )
+                print("   wasm code cache entries (bytes):", r["wasm_code_cache"][:30])
+                for line in r["cold_log"][-4:]:
+                    print("   cold:", line)
+                for line in r["warm_log"]:
+                    print("   warm:", line)
+    summary = {}
+    for site, runs in results.items():
+        summary[site] = {}
+        for kind in ("cold", "warm"):
+            keys = runs[0][kind].keys()
+            summary[site][kind] = {
+                k: round(statistics.median(r[kind][k] for r in runs), 3) for k in keys
+            }
+        print(site, json.dumps(summary[site]))
+    print(f"load average during the runs: {min(loads):.1f}-{max(loads):.1f}")
+    record("load-phases", {"summary": summary, "runs": results, "load": loads})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
