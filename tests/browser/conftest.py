@@ -22,9 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgbrowser import CHROME, REPO, AppPage, Server, launch
-
-AXE_CORE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+from pgbrowser import AXE_CORE, CHROME, REPO, AppPage, Server, launch
 
 
 def _ensure_axe_core() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "test-results"
+AXE_CORE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 CHROME = os.environ.get("PG_CHROME", "/usr/lib/chromium/chromium")
 LOAD_TIMEOUT_MS = int(float(os.environ.get("PG_LOAD_TIMEOUT_S", "120")) * 1000)
 CHROME_ARGS = [
@@ -273,3 +274,21 @@ def descendant_pids(root: int | None = None) -> list[int]:
         found.append(pid)
         todo.extend(children.get(pid, []))
     return found
+
+
+def axe_violations(app: AppPage, include: list[str] | None = None) -> list[dict]:
+    """axe-core's WCAG 2 A/AA violations on the page (or inside the ``include`` selectors),
+    each as ``{id, impact, help, nodes}``; skips the test when axe-core is not installed."""
+    import pytest
+
+    if not AXE_CORE.is_file():
+        pytest.skip(f"axe-core not found at {AXE_CORE} (npm install --prefix .cache/npm axe-core)")
+    app.page.add_script_tag(path=str(AXE_CORE))
+    return app.page.evaluate(
+        "async (include) => { const r = await axe.run("
+        "include ? {include: include.map((s) => [s])} : document,"
+        " {runOnly: ['wcag2a', 'wcag2aa']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }",
+        include,
+    )

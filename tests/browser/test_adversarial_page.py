@@ -7,10 +7,9 @@ error, or an HTTP error (``conftest.py``).  Screenshots go to ``test-results/``.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from pgbrowser import DEEP_TEXT_JS, REPO
+from pgbrowser import axe_violations, deep_text, wait_text
 
 pytestmark = pytest.mark.browser
 DIGITS = "#pg-widget-digits"
@@ -24,20 +23,6 @@ SEEN_JS = """() => {
     if (e.data && e.data.type === "pg-adv-packet") { window.pgEpsSeen.push(e.data.eps); }
   });
 }"""
-
-
-def text(app, selector: str) -> str:
-    return app.page.locator(selector).first.evaluate(DEEP_TEXT_JS)
-
-
-def wait_text(app, selector: str, expected: str, timeout_s: float = 90.0) -> str:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = text(app, selector)
-        if expected in value:
-            return value
-        assert time.monotonic() < deadline, f"{selector} never said {expected!r}: {value!r}"
-        app.page.wait_for_timeout(100)
 
 
 def open_lesson(app) -> None:
@@ -66,8 +51,8 @@ def press(app, key: str, previous_n: int | None) -> dict:
 def test_the_strength_slider_attacks_live_and_completes_a_task(app) -> None:
     open_lesson(app)
     pred = f"{DIGITS} .pg-adv-pred"
-    assert text(app, pred).startswith("3 → 3")  # digit 11 at eps 0.05: not fooled yet
-    assert "not fooled" in text(app, pred)
+    assert deep_text(app, pred).startswith("3 → 3")  # digit 11 at eps 0.05: not fooled yet
+    assert "not fooled" in deep_text(app, pred)
     wait_text(app, ".pg-task-status-smallest-eps", "condition")
     before = adv_image(app)
     # keyboard: each ArrowRight adds 0.005; the 3 flips at an eps of about 0.121
@@ -75,13 +60,13 @@ def test_the_strength_slider_attacks_live_and_completes_a_task(app) -> None:
     for _ in range(30):
         last = press(app, "ArrowRight", n)
         n = last["n"]
-        if "fooled" in text(app, pred) and "not fooled" not in text(app, pred):
+        if "fooled" in deep_text(app, pred) and "not fooled" not in deep_text(app, pred):
             break
     assert last is not None and 0.11 < last["eps"] < 0.14, last
     assert last["pred"] != 3
     assert adv_image(app) != before
-    assert "→" in text(app, pred) and text(app, pred).split("→")[1].strip()[0] != "3"
-    info = text(app, f"{DIGITS} .pg-adv-info")
+    assert "→" in deep_text(app, pred) and deep_text(app, pred).split("→")[1].strip()[0] != "3"
+    info = deep_text(app, f"{DIGITS} .pg-adv-info")
     assert "FGSM ε = " in info and "Smallest FGSM ε that changes this prediction: 0.12" in info
     # after the first packet through Bokeh, the page takes them straight from the worker
     assert app.page.evaluate("window.pgAdv.direct") >= 1
@@ -108,11 +93,11 @@ def test_dragging_drawing_and_show_me(app) -> None:
     # the values went straight to the worker, one at a time; the drawing ends on the
     # slider's value and never steps back to an older one when Bokeh's late sync arrives
     app.page.wait_for_timeout(1000)
-    final = float(text(app, f"{DIGITS} .pg-adv-eps").split(":")[1].strip()[:5])
+    final = float(deep_text(app, f"{DIGITS} .pg-adv-eps").split(":")[1].strip()[:5])
     seen = app.page.evaluate("window.pgEpsSeen")
     assert seen and seen[-1] == pytest.approx(final), seen
     assert all(v == pytest.approx(final) for v in seen[seen.index(seen[-1]) :]), seen
-    assert f"FGSM ε = {final:.3f}" in text(app, f"{DIGITS} .pg-adv-info")
+    assert f"FGSM ε = {final:.3f}" in deep_text(app, f"{DIGITS} .pg-adv-info")
     assert app.page.evaluate("pyodideWorker._pgHold.held.length") == 0
     # draw a vertical stroke on an empty canvas: the model sees a drawn digit
     app.click("pg-adv-clear")
@@ -165,7 +150,7 @@ def test_retraining_in_the_page(app) -> None:
     status = f"{DIGITS} .pg-adv-status"
     wait_text(app, status, "Retrained model (with adversarial training): epoch")
     wait_text(app, status, "epoch 15 of 15", timeout_s=180)
-    accuracy = float(text(app, status).split("test accuracy ")[1].split("%")[0])
+    accuracy = float(deep_text(app, status).split("test accuracy ")[1].split("%")[0])
     assert accuracy > 85
     wait_text(app, status, "done", timeout_s=120)
     assert app.column_length("pg-adv-curve-retrained", "acc") == 12
@@ -173,16 +158,7 @@ def test_retraining_in_the_page(app) -> None:
 
 
 def test_no_serious_accessibility_violations_in_the_explorer(app) -> None:
-    axe = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-    if not axe.is_file():
-        pytest.skip(f"axe-core not found at {axe} (npm install --prefix .cache/npm axe-core)")
     open_lesson(app)
-    app.page.add_script_tag(path=str(axe))
-    result = app.page.evaluate(
-        "async () => { const r = await axe.run({include: [['#pg-widget-digits'],"
-        " ['#pg-widget-plane']]}, {runOnly: ['wcag2a', 'wcag2aa']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
-    )
+    result = axe_violations(app, [DIGITS, PLANE])
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, json.dumps(serious, indent=1)

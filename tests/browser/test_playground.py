@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pgbrowser import REPO, frame_ceiling, record
+from pgbrowser import axe_violations, frame_ceiling, record
 
 from pyplayground.ui.playground.geometry import CELL, HEIGHT, NODE, WIDTH, Geometry
 from pyplayground.ui.playground.paint import CLASS_ALPHA, HEAT_ALPHA
@@ -27,7 +27,6 @@ from pyplayground.ui.playground.palette import (
 
 pytestmark = pytest.mark.browser
 PAGE = "playground.html"
-AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 FRAMES_JS = "() => window.pgFrames ? window.pgFrames.painted : 0"
 DIRECT_JS = "() => window.pgFrames ? window.pgFrames.direct : 0"
 
@@ -371,15 +370,8 @@ def test_copy_link_and_downloads(app) -> None:
 
 
 def test_no_serious_accessibility_violations(app) -> None:
-    if not AXE.is_file():
-        pytest.skip(f"axe-core not found at {AXE} (npm install --prefix .cache/npm axe-core)")
     open_playground(app)
-    app.page.add_script_tag(path=str(AXE))
-    result = app.page.evaluate(
-        "async () => { const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
-    )
+    result = axe_violations(app)
     record("playground_axe", {"violations": result})
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, json.dumps(serious, indent=1)
