@@ -203,15 +203,7 @@ const unpack = (get, nd) => {
     const v = k < g.length ? g[k] : NaN;
     gradPoint["g" + k] = [v > 0 && isFinite(v) ? v : NaN];
   }
-  const append = (src, point, every, fig) => {
-    const out = {};
-    for (const [key, col] of Object.entries(src.data)) {
-      const all = Array.from(col).concat(point[key] ?? [NaN]);
-      out[key] = every > 1 ? all.filter((_, i) => (all.length - 1 - i) % every === 0) : all;
-    }
-    putShown(fig, src, {data: out});
-  };
-  // the loss chart is painted (PAINT_JS) from its source, which grows in place
+  // a chart's source grows in place, keeping every `every`-th point when it is halved
   const grow = (src, point, every) => {
     const data = src.data;
     for (const key of Object.keys(data)) {
@@ -233,11 +225,14 @@ const unpack = (get, nd) => {
       loss._pgLast = e;
       const full = loss.data.epoch.length + 1 >= MAX;
       grow(loss, lossPoint, full ? 2 : 1);
-      showLoss();
+      showLoss();  // painted (PAINT_JS)
       // the gradient chart takes every GRAD_EVERY-th point: one figure fewer to repaint
       // on most frames (each Bokeh figure repaint costs the page several ms)
       grads._pgSkip = ((grads._pgSkip || 0) + 1) % GRAD_EVERY;
-      if (grads._pgSkip === 0 || full) { append(grads, gradPoint, full ? 2 : 1, grad_figure); }
+      if (grads._pgSkip === 0 || full) {
+        grow(grads, gradPoint, full ? 2 : 1);
+        putShown(grad_figure, grads, {data: {...grads.data}});  // Bokeh repaints it
+      }
       if (full) { loss._pgStride = stride * 2; }
     }
   }

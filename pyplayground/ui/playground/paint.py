@@ -182,9 +182,11 @@ const showNetwork = (thumbs, t, bias, w, nd) => {
   }
   const width = w.map((v) => 1 + 9 * Math.min(Math.abs(v), 5) / 5);
   net_figure._pgThumbs = thumbs;  // what the diagram shows (read by the browser tests)
-  const s = surface(net_figure);
+  const s = surface(net_figure), set = s == null ? put : quiet;  // quiet: for the tooltips
+  for (const r of net_painted) { show(r, s == null); }
+  set(nodes, {data: {...nodes.data, bias: bias}});
+  set(links, {data: {...links.data, w: w, width: width}});
   if (s == null) {
-    for (const r of net_painted) { show(r, true); }
     const [rows, cols] = MOSAIC, img = new Float32Array(rows * cols).fill(NaN);
     const cells = nodes.data.cell;
     for (let i = 0; i < n; i++) {
@@ -193,13 +195,8 @@ const showNetwork = (thumbs, t, bias, w, nd) => {
       }
     }
     put(mosaic, {data: {img: [nd(img, MOSAIC)]}});
-    put(nodes, {data: {...nodes.data, bias: bias}});
-    put(links, {data: {...links.data, w: w, width: width}});
     return;
   }
-  for (const r of net_painted) { show(r, false); }
-  quiet(nodes, {data: {...nodes.data, bias: bias}});  // for the tooltips
-  quiet(links, {data: {...links.data, w: w, width: width}});
   const ctx = fullCanvas(s, "net");
   const lt = lut(net_line_mapper, 1), lk = bin(net_line_mapper, lt.css.length);
   const xs = links.data.xs, ys = links.data.ys, sx = s.sx, sy = s.sy;
@@ -238,15 +235,11 @@ const showNetwork = (thumbs, t, bias, w, nd) => {
 // The output view: the heatmap of the output (or hovered) neuron, or the class colours.
 const showOutput = (values, size, classes, nd) => {
   const s = surface(heat_figure);
-  const img = {data: {img: [nd(values, [size, size])]}};
-  if (s == null) {
-    show(heat_painted[0], !classes);
-    show(heat_painted[1], classes);
-    put(classes ? heat_classes : heat, img);
-    return;
-  }
-  for (const r of heat_painted) { show(r, false); }
-  quiet(classes ? heat_classes : heat, img);
+  show(heat_painted[0], s == null && !classes);
+  show(heat_painted[1], s == null && classes);
+  const set = s == null ? put : quiet;
+  set(classes ? heat_classes : heat, {data: {img: [nd(values, [size, size])]}});
+  if (s == null) { return; }
   const c = canvasOf(s, "heat", HEAT_EXTENT);
   if (classes) { putImage(c, values, size, size, class_mapper, CLASS_ALPHA); }
   else { putImage(c, values, size, size, heat_mapper, HEAT_ALPHA); }
@@ -255,12 +248,11 @@ const showOutput = (values, size, classes, nd) => {
 // over the data's extent plus 10 % (as Bokeh's DataRange1d), broken at NaN.
 const showLoss = () => {
   const s = surface(loss_figure);
+  for (const r of loss_painted) { show(r, s == null); }
   if (s == null) {
-    for (const r of loss_painted) { show(r, true); }
     put(loss, {data: {...loss.data}});
     return;
   }
-  for (const r of loss_painted) { show(r, false); }
   const ctx = fullCanvas(s, "lines");
   const data = loss.data, xs = data.epoch;
   const extent = (cols) => {

@@ -136,30 +136,32 @@ class HeatmapPlot(pn.viewable.Viewer):
         fig.grid.visible = False
         fig.min_border_left = fig.min_border_right = 0
         fig.min_border_top = fig.min_border_bottom = 0
+        #: where the images lie (x, y, dw, dh): the page paints there too (see .paint)
+        self.extent = (-e, -e, 2 * e, 2 * e)
+        x, y, dw, dh = self.extent
         self._heat_r = fig.image(
             image="img",
-            x=-e,
-            y=-e,
-            dw=2 * e,
-            dh=2 * e,
+            x=x,
+            y=y,
+            dw=dw,
+            dh=dh,
             source=self.heat,
             color_mapper=self.heat_mapper,
             global_alpha=HEAT_ALPHA,
         )
         self._class_r = fig.image(
             image="img",
-            x=-e,
-            y=-e,
-            dw=2 * e,
-            dh=2 * e,
+            x=x,
+            y=y,
+            dw=dw,
+            dh=dh,
             source=self.classes,
             color_mapper=self.class_mapper,
             global_alpha=CLASS_ALPHA,
             visible=False,
         )
-        #: the renderers the page paints on its own canvas (see .paint), and their extent
+        #: the renderers the page paints on its own canvas (see .paint)
         self.painted = [self._heat_r, self._class_r]
-        self.extent = (-e, -e, 2 * e, 2 * e)
         # The points sit on Bokeh's overlay canvas: a new heatmap repaints only the primary
         # canvas, so the 500 circles are drawn again only when the points change.
         fig.scatter(
