@@ -59,6 +59,7 @@ from .pages import (
     write_lesson_pages,
 )
 from .rewrite import apply_rewrites
+from .snapshot import runtime_digest, snapshot_config
 from .urls import VENDOR_URLS, check_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -329,6 +330,9 @@ def assemble(
     boots = {}
     for conv, entry in zip(converted, entries, strict=True):
         boots[conv.name] = boot_config(entry, lock, pack_name, wheel.name)
+    digest = runtime_digest(site, [f"./env/{pack_name}"], [f"./wheels/{wheel.name}"])
+    for conv, entry in zip(converted, entries, strict=True):
+        boots[conv.name]["snapshot"] = snapshot_config(conv.name, entry, digest)
         html = rewrite_html(pages[conv.name], conv.name)
         js = rewrite_worker(conv.js.read_text(encoding="utf-8"), conv.name, boots[conv.name])
         (site / f"{conv.name}.html").write_text(html, encoding="utf-8")
@@ -440,7 +444,7 @@ def cold_load_bytes(site: Path, name: str, boot: dict) -> int:
     requests later (e.g. CSS named inside the document) are not counted: the browser
     tests measure the real transfer (docs/site.md).
     """
-    files = {f"{name}.html", f"{name}.js", "static/worker_boot.js", "sw.js"}
+    files = {f"{name}.html", f"{name}.js", "static/worker_boot.js", "static/snapshot.js", "sw.js"}
     html = (site / f"{name}.html").read_text(encoding="utf-8")
     for ref in re.findall(r'(?:src|href)="\./([^"?#]+)"', html):
         files.add(ref)

@@ -59,6 +59,9 @@ BOOT_BLOCK = re.compile(
     re.S,
 )
 IMPORT_SCRIPTS = re.compile(r'^importScripts\("[^"]+"\);$', re.M)
+WORKER_SCRIPTS = (
+    'importScripts("./pyodide/pyodide.js", "./static/worker_boot.js", "./static/snapshot.js");'
+)
 # Panel's template hands each page->worker patch over in the global `patch` and applies it
 # later (runPythonAsync starts on the next event-loop turn): a second patch that arrives in
 # between overwrites the first, so e.g. a button click was lost while training streamed.
@@ -125,7 +128,7 @@ def rewrite_worker(js: str, name: str, boot_config: dict) -> str:
     js = _replace_once(
         js,
         IMPORT_SCRIPTS,
-        'importScripts("./pyodide/pyodide.js", "./static/worker_boot.js");',
+        WORKER_SCRIPTS,
         "importScripts(<pyodide CDN>) line",
         where,
     )

@@ -15,6 +15,7 @@ from pgbrowser import LOAD_TIMEOUT_MS, Server, record
 pytestmark = pytest.mark.browser
 
 OFFLINE_READY_JS = "() => window.pgLoading.offlineReady || window.pgLoading.cached !== undefined"
+SNAPSHOT_JS = "() => window.pgLoading.snapshot"
 
 
 def test_a_visited_page_works_offline(browser_factory, built_site: Path) -> None:
@@ -74,10 +75,13 @@ def test_cold_and_warm_load_times(browser_factory, built_site: Path) -> None:
             cold = app.open("train.html")
             cold_bytes, cold_files = bytes_served(server.log, built_site)
             app.wait_until(OFFLINE_READY_JS, timeout_ms=60_000)
+            app.wait_until(SNAPSHOT_JS, timeout_ms=60_000)
+            stored = app.page.evaluate("window.pgLoading.snapshot")
             n = len(server.log)
             app.page.goto("about:blank")
             app.page.goto(server.url + "train.html", wait_until="load")
             warm = app.wait_ready()
+            restored = app.page.evaluate("window.pgLoading.snapshot")
             warm_bytes, warm_files = bytes_served(server.log[n:], built_site)
         finally:
             server.stop()
@@ -89,6 +93,8 @@ def test_cold_and_warm_load_times(browser_factory, built_site: Path) -> None:
                 "cold_files": cold_files,
                 "warm_bytes": warm_bytes,
                 "warm_files": warm_files,
+                "snapshot_stored": stored,
+                "snapshot_restored": restored,
             }
         )
     summary = {

@@ -51,7 +51,9 @@ def test_the_page_loads_only_local_files(converted) -> None:
 
 def test_the_worker_boots_from_local_files(converted) -> None:
     js = rewrite_worker(converted[1], "demo", BOOT)
-    assert js.startswith('importScripts("./pyodide/pyodide.js", "./static/worker_boot.js");')
+    assert js.startswith(
+        'importScripts("./pyodide/pyodide.js", "./static/worker_boot.js", "./static/snapshot.js");'
+    )
     assert f"await pgBoot({json.dumps(BOOT, sort_keys=True)});" in js
     assert "micropip" not in js and "loadPyodide()" not in js and "https://" not in js
     assert "pgFail('app', e)" in js

@@ -15,6 +15,7 @@
     ["runtime", "Downloading the Python runtime"],
     ["packages", "Loading packages"],
     ["install", "Installing wheels"],
+    ["imports", "Importing modules"],
     ["app", "Starting the app"],
     ["render", "Rendering"],
   ];
@@ -69,6 +70,8 @@
     } else if (msg.type === "pg-error") {
       fail(status.ready ? "Python error" : `Start-up failed (${msg.step})`, msg.message,
         msg.hint);
+    } else if (msg.type === "pg-snapshot") {
+      status.snapshot = msg;  // stored after a first visit, or restored (static/snapshot.js)
     } else if (msg.type === "render") {
       show("render", "");
     }

@@ -19,6 +19,8 @@ const PG_HINTS = {
   packages: "A Pyodide package could not be loaded. Rebuild the site (python build.py); " +
     "the pyodide/ folder of the site is incomplete.",
   install: "Installing the Python packages failed. Rebuild the site (python build.py).",
+  imports: "Importing the app's modules failed. Run it natively to debug: " +
+    "panel serve web/<page>.py",
   app: "The app raised a Python exception while starting. Run it natively to debug: " +
     "panel serve web/<page>.py",
   callback: "A Python callback raised an exception. Reload the page; run the app " +
@@ -73,14 +75,16 @@ async function pgFetch(url) {
 
 // A pack is "PGPK" + uint32 (little endian) index length + JSON index + file data;
 // the index is {"files": [[path, offset, size], ...]} (see sitegen/pack.py).
-async function pgWritePack(pyodide, buffer, root) {
-  const view = new DataView(buffer);
-  const magic = new TextDecoder().decode(new Uint8Array(buffer, 0, 4));
+// `data` is an ArrayBuffer or a Uint8Array view of one.
+async function pgWritePack(pyodide, data, root) {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const magic = new TextDecoder().decode(bytes.subarray(0, 4));
   if (magic !== "PGPK") {
     throw new Error("not a pyplayground package bundle (bad magic)");
   }
   const indexLength = view.getUint32(4, true);
-  const index = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, indexLength)));
+  const index = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + indexLength)));
   const base = 8 + indexLength;
   const made = new Set();
   let written = 0;
@@ -94,7 +98,7 @@ async function pgWritePack(pyodide, buffer, root) {
       pyodide.FS.mkdirTree(dir);
       made.add(dir);
     }
-    pyodide.FS.writeFile(full, new Uint8Array(buffer, base + offset, size));
+    pyodide.FS.writeFile(full, bytes.subarray(base + offset, base + offset + size));
   }
   return index.files.length;
 }
@@ -103,8 +107,16 @@ async function pgWritePack(pyodide, buffer, root) {
 // see sitegen/convert.py): what start-up made stays alive for the page's lifetime, so
 // freeze it (later collections skip it; a full collection of it costs ~0.1 s) and turn
 // the garbage collector back on for the app's own work.
+// A memory snapshot taken during start-up is stored now, off the start-up's path
+// (snapshot.js).
+let pgSnapshotTaken = null;
 function pgStarted() {
   self.pyodide.runPython("import gc\ngc.freeze()\ngc.enable()\ndel gc");
+  if (pgSnapshotTaken !== null) {
+    const [config, taken] = pgSnapshotTaken;
+    pgSnapshotTaken = null;
+    setTimeout(() => pgStoreSnapshot(self.pyodide, config, taken), 0);
+  }
 }
 
 // Apply a Bokeh patch from the page now (see PATCH_HANDLER in sitegen/convert.py).
@@ -134,6 +146,25 @@ apply_patch
 
 async function pgBoot(config) {
   const url = (path) => new URL(path, self.location.href).href;
+  const loadOptions = {
+    indexURL: url(config.indexURL),
+    env: {PANEL_CDN_ROOT: url(config.panelCdn)},
+  };
+  const stored = await pgFindSnapshot(config);
+  if (stored !== null) {
+    pgProgress("runtime", "restoring Python as it was after your last visit");
+    try {
+      const restored = await pgRestoreSnapshot(stored, config, loadOptions);
+      self.pyodide = restored.pyodide;
+      self.postMessage({type: "pg-snapshot", restored: true, files: restored.files});
+      pgProgress("install", config.installLabel);
+      return;
+    } catch (e) {
+      console.warn("pyplayground: the stored memory snapshot could not be used " +
+                   `(${(e && e.message) || e}); starting Python from scratch`);
+      await pgDropSnapshot(config);
+    }
+  }
   // Downloads start now and overlap with the runtime start-up.
   const packs = config.packs.map((p) => pgFetch(url(p)));
   const wheels = config.wheels.map((w) => pgFetch(url(w)));
@@ -141,10 +172,7 @@ async function pgBoot(config) {
 
   pgProgress("runtime");
   try {
-    self.pyodide = await loadPyodide({
-      indexURL: url(config.indexURL),
-      env: {PANEL_CDN_ROOT: url(config.panelCdn)},
-    });
+    self.pyodide = await loadPyodide(loadOptions);
     // Python's cyclic garbage collector stays off until the document is built
     // (pgStarted): importing Panel and Bokeh (~1000 modules, ~150,000 objects that
     // live as long as the page) triggered about 240 collections, 0.15-0.2 s in Pyodide.
@@ -158,6 +186,7 @@ async function pgBoot(config) {
   // slices while loadPackage waits for downloads and compiles the packages' wasm.
   pgProgress("packages", `${config.packages.join(", ")}, ${config.installLabel}`);
   const failures = [];
+  const watch = config.snapshot ? pgWatchDynlibs(self.pyodide) : null;
   const loading = self.pyodide.loadPackage(config.packages, {
     messageCallback: () => {},
     errorCallback: (msg) => failures.push(msg),
@@ -179,8 +208,10 @@ async function pgBoot(config) {
     pgFail("install", e);
     throw e;
   }
+  let libs = null;
   try {
     await loading;
+    libs = watch && watch.stop();
     const missing = config.packages.filter((p) => !(p in self.pyodide.loadedPackages));
     if (failures.length || missing.length) {
       throw new Error(failures.concat(missing.map((p) => `${p} was not loaded`)).join("\n"));
@@ -207,5 +238,17 @@ del importlib, pyodide
   } catch (e) {
     pgFail("install", e);
     throw e;
+  }
+  if (config.snapshot) {
+    pgProgress("imports", config.snapshot.imports.join(", "));
+    try {
+      const taken = pgTakeSnapshot(self.pyodide, config, libs, watch.why());
+      if (taken !== null) {
+        pgSnapshotTaken = [config, taken];
+      }
+    } catch (e) {
+      pgFail("imports", e);
+      throw e;
+    }
   }
 }
