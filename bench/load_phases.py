@@ -2,10 +2,11 @@
 
 ``python bench/load_phases.py --runs 5 /tmp/site_a /tmp/site_b`` loads ``train.html`` of
 each site in turn (A B A B ...): a fresh profile (cold), then a second visit in the same
-profile (warm, once the service worker has kept the files). Prints the median of each
-phase (``window.pgLoading.phases``) per site and variant, the load average, and the
-worker's ``pg-wasm`` console lines (web/static/worker_boot.js); writes
-``test-results/load-phases.json``.
+profile (warm, once the service worker has kept the files and, on a site with memory
+snapshots, once the snapshot is stored: web/static/snapshot.js). Prints the median of
+each phase (``window.pgLoading.phases``) per site and variant and the load average; keeps
+the worker's ``pyplayground:`` console lines of each load (the bundle written, the
+snapshot restored) in ``test-results/load-phases.json``. ``--page`` picks another page.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pgbrowser import Server, launch, record  # noqa: E402
 CACHE_WAIT_MS = int(os.environ.get("PG_CACHE_WAIT_MS", "500"))
 OFFLINE_READY_JS = "() => window.pgLoading.offlineReady || window.pgLoading.cached !== undefined"
 READY_JS = "() => window.pgLoading && (window.pgLoading.ready || window.pgLoading.error)"
+SNAPSHOT_JS = "() => window.pgLoading.snapshot"
 
 
 def phases(status: dict) -> dict[str, float]:
@@ -93,22 +95,29 @@ def one_run(pw, site: Path, page_name: str) -> dict:
     Returns
     -------
     dict
-        Phases of both loads, the worker's ``pg-wasm`` console lines of each, and the
-        sizes of the profile's wasm code cache entries after the cold load.
+        Phases of both loads, the worker's ``pyplayground:`` console lines of each, the
+        snapshot messages (stored, restored) and the sizes of the profile's wasm code
+        cache entries after the cold load.
     """
     server = Server(site)
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="pg-bench-") as profile:
         context, page, _guard = launch(pw, Path(profile), (server.url,), route=False)
-        page.on("console", lambda m: lines.append(m.text) if "pg-wasm" in m.text else None)
+        page.on("console", lambda m: lines.append(m.text) if "pyplayground:" in m.text else None)
+        snapshots = []
         try:
             cold = phases(load(page, server.url + page_name))
             page.wait_for_function(OFFLINE_READY_JS, timeout=60_000)
+            if (site / "static" / "snapshot.js").is_file():
+                page.wait_for_function(SNAPSHOT_JS, timeout=90_000)
+                snapshots.append(page.evaluate("window.pgLoading.snapshot"))
             page.wait_for_timeout(CACHE_WAIT_MS)  # Chromium writes its code cache late
             n = len(lines)
             cache = code_cache(Path(profile))
             page.goto("about:blank")
-            warm = phases(load(page, server.url + page_name))
+            warm_status = load(page, server.url + page_name)
+            warm = phases(warm_status)
+            snapshots.append(warm_status.get("snapshot"))
         finally:
             context.close()
             server.stop()
@@ -117,6 +126,7 @@ def one_run(pw, site: Path, page_name: str) -> dict:
         "warm": warm,
         "cold_log": lines[:n],
         "warm_log": lines[n:],
+        "snapshots": snapshots,
         "wasm_code_cache": cache,
     }
 
@@ -167,7 +177,6 @@ def main() -> int:
                     f"load {loads[-1]:.1f}",
                     flush=True,
                 )
-                print("   wasm code cache entries (bytes):", r["wasm_code_cache"][:30])
                 for line in r["cold_log"][-4:]:
                     print("   cold:", line)
                 for line in r["warm_log"]:
@@ -176,9 +185,10 @@ def main() -> int:
     for site, runs in results.items():
         summary[site] = {}
         for kind in ("cold", "warm"):
-            keys = runs[0][kind].keys()
+            keys = dict.fromkeys(k for r in runs for k in r[kind])  # phases in order
             summary[site][kind] = {
-                k: round(statistics.median(r[kind][k] for r in runs), 3) for k in keys
+                k: round(statistics.median(r[kind][k] for r in runs if k in r[kind]), 3)
+                for k in keys
             }
         print(site, json.dumps(summary[site]))
     print(f"load average during the runs: {min(loads):.1f}-{max(loads):.1f}")

@@ -238,7 +238,8 @@ SLIM = {
         "panel/tests/",
         "panel/dist/images/",
     ),
-    "bokeh": ("bokeh/server/static/js/", "bokeh/sphinxext/"),
+    # static/lib: TypeScript's typings for compiling custom models (needs Node.js)
+    "bokeh": ("bokeh/server/static/js/", "bokeh/server/static/lib/", "bokeh/sphinxext/"),
 }
 
 PIP_PURE_ARGS = (

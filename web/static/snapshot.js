@@ -130,10 +130,13 @@ function pgSnapshotObject(serialized) {
 }
 
 // Import the page's modules and copy Python's memory. Returns what pgStoreSnapshot
-// needs, or null (the reason is logged; the page goes on without a snapshot).
+// needs, or null (the reason is logged; the page goes on without a snapshot). An import
+// that fails is left to the app's own start-up, which shows it on the page.
 function pgTakeSnapshot(pyodide, config, libs, why) {
   const start = performance.now();
-  const imported = pyodide.runPython(`
+  let imported;
+  try {
+    const files = pyodide.runPython(`
 import importlib
 import sys
 
@@ -143,7 +146,13 @@ del _name
 sorted({f for m in list(sys.modules.values())
         for f in (getattr(m, "__file__", None), getattr(m, "__cached__", None))
         if isinstance(f, str) and f.endswith((".py", ".pyc"))})
-`).toJs();
+`);
+    imported = files.toJs();
+    files.destroy();
+  } catch (e) {
+    console.info(`pyplayground: no memory snapshot: importing the page's modules failed`);
+    return null;
+  }
   if (libs === null) {
     console.info(`pyplayground: no memory snapshot: ${why}`);
     return null;
@@ -158,7 +167,7 @@ sorted({f for m in list(sys.modules.values())
   try {
     const memory = pyodide.makeMemorySnapshot({serializer: pgSnapshotName});
     return {memory: memory, libs: libs, loaded: loaded, imported: imported,
-      ms: performance.now() - start};
+      tableLength: pyodide._module.wasmTable.length, ms: performance.now() - start};
   } catch (e) {
     console.info(`pyplayground: no memory snapshot: ${e.message}`);
     return null;
@@ -212,6 +221,7 @@ function pgSnapshotBlob(config, taken, pack) {
     version: PG_SNAPSHOT_VERSION,
     key: config.snapshot.key,
     libs: taken.libs,
+    tableLength: taken.tableLength,
     loaded: taken.loaded,
     memory: taken.memory.length,
     pack: pack.length,
@@ -284,7 +294,7 @@ function pgReadSnapshot(buffer, config) {
 }
 
 // Instantiate the recorded wasm modules again, at their recorded places.
-async function pgReloadDynlibs(pyodide, libs) {
+async function pgReloadDynlibs(pyodide, libs, tableLength) {
   const module = pyodide._module;
   const FS = module.FS;
   const files = {findObject: (path) => FS.findObject(path), readFile: (path) => FS.readFile(path)};
@@ -315,6 +325,10 @@ async function pgReloadDynlibs(pyodide, libs) {
   } finally {
     module._PyMem_RawFree(handle);
   }
+  if (module.wasmTable.length !== tableLength) {  // function pointers in memory would be off
+    throw new Error(`function table of ${module.wasmTable.length} entries, ` +
+                    `the snapshot's had ${tableLength}`);
+  }
 }
 
 // Start Pyodide from a stored snapshot. Throws if it cannot; the caller then boots the
@@ -337,7 +351,7 @@ async function pgRestoreSnapshot(file, config, loadOptions) {
   pgProgress("packages", "restoring the snapshot's files and wasm modules");
   const files = await pgWritePack(pyodide, stored.pack, "");
   t.push(performance.now());
-  await pgReloadDynlibs(pyodide, stored.meta.libs);
+  await pgReloadDynlibs(pyodide, stored.meta.libs, stored.meta.tableLength);
   Object.assign(pyodide.loadedPackages, stored.meta.loaded);
   pyodide.runPython(`
 import importlib

@@ -19,8 +19,6 @@ const PG_HINTS = {
   packages: "A Pyodide package could not be loaded. Rebuild the site (python build.py); " +
     "the pyodide/ folder of the site is incomplete.",
   install: "Installing the Python packages failed. Rebuild the site (python build.py).",
-  imports: "Importing the app's modules failed. Run it natively to debug: " +
-    "panel serve web/<page>.py",
   app: "The app raised a Python exception while starting. Run it natively to debug: " +
     "panel serve web/<page>.py",
   callback: "A Python callback raised an exception. Reload the page; run the app " +
@@ -241,14 +239,9 @@ del importlib, pyodide
   }
   if (config.snapshot) {
     pgProgress("imports", config.snapshot.imports.join(", "));
-    try {
-      const taken = pgTakeSnapshot(self.pyodide, config, libs, watch.why());
-      if (taken !== null) {
-        pgSnapshotTaken = [config, taken];
-      }
-    } catch (e) {
-      pgFail("imports", e);
-      throw e;
+    const taken = pgTakeSnapshot(self.pyodide, config, libs, watch.why());
+    if (taken !== null) {
+      pgSnapshotTaken = [config, taken];
     }
   }
 }
