@@ -50,7 +50,7 @@ await loading;
 const libs = watch.stop();
 first.runPython("import importlib\nimportlib.invalidate_caches()\nimport pyodide.ffi\npyodide.ffi.jsnull = object()");
 const taken = pgTakeSnapshot(first, config, libs, watch.why());
-const pack = pgPackFiles(first, config.sitePackages, new Set(taken.imported));
+const pack = await pgPackFiles(first, config.sitePackages, new Set(taken.imported));
 const blob = pgSnapshotBlob(config, taken, pack);
 const bytes = new Uint8Array(await blob.arrayBuffer());
 report("taken", {

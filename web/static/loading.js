@@ -168,6 +168,9 @@
       box.remove();
       box = null;
     }
+    if (worker !== null) {
+      worker.postMessage({type: "pg-ready"});  // the worker may now store its snapshot
+    }
     keepForOffline();
   }
 

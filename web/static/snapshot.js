@@ -12,7 +12,7 @@
 //     (config.snapshot.imports) and pyodide.makeMemorySnapshot() copies the wasm memory
 //     (about 60 MB, 0.1 s). The JS objects Python holds are recorded by name (globals of
 //     the worker) or by source (functions Python made with run_js).
-//   * pgStoreSnapshot (once the document is built): the files Python may still read
+//   * pgStoreSnapshot (once the page is interactive): the files Python may still read
 //     (site-packages without the modules already imported) are packed beside the memory
 //     and the whole is stored in the origin private file system; older keys go.
 // Second visit (pgRestoreSnapshot):
@@ -178,23 +178,28 @@ sorted({f for m in list(sys.modules.values())
 }
 
 // Every file under `root` except `skip`, as a pack (see pgWritePack in worker_boot.js).
-function pgPackFiles(pyodide, root, skip) {
+// Yields now and then, so the page's messages (clicks...) are not held up.
+async function pgPackFiles(pyodide, root, skip) {
   const FS = pyodide.FS;
   const files = [];
-  const walk = (dir) => {
+  const dirs = [root];
+  while (dirs.length) {
+    const dir = dirs.pop();
     for (const name of FS.readdir(dir)) {
       if (name === "." || name === "..") {
         continue;
       }
       const path = `${dir}/${name}`;
       if (FS.isDir(FS.stat(path).mode)) {
-        walk(path);
+        dirs.push(path);
       } else if (!skip.has(path) && !PG_SNAPSHOT_SKIP.some((end) => name.endsWith(end))) {
         files.push([path, FS.readFile(path)]);
+        if (files.length % 200 === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
       }
     }
-  };
-  walk(root);
+  }
   const index = [];
   let offset = 0;
   for (const [path, data] of files) {
@@ -240,7 +245,7 @@ async function pgStoreSnapshot(pyodide, config, taken) {
   const start = performance.now();
   let summary;
   try {
-    const pack = pgPackFiles(pyodide, config.sitePackages, new Set(taken.imported));
+    const pack = await pgPackFiles(pyodide, config.sitePackages, new Set(taken.imported));
     const blob = pgSnapshotBlob(config, taken, pack);
     const dir = await pgSnapshotDir(true);
     const older = [];  // snapshots of this page made by other builds

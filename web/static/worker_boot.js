@@ -105,17 +105,20 @@ async function pgWritePack(pyodide, data, root) {
 // see sitegen/convert.py): what start-up made stays alive for the page's lifetime, so
 // freeze it (later collections skip it; a full collection of it costs ~0.1 s) and turn
 // the garbage collector back on for the app's own work.
-// A memory snapshot taken during start-up is stored now, off the start-up's path
-// (snapshot.js).
-let pgSnapshotTaken = null;
 function pgStarted() {
   self.pyodide.runPython("import gc\ngc.freeze()\ngc.enable()\ndel gc");
-  if (pgSnapshotTaken !== null) {
+}
+
+// A memory snapshot taken during start-up is stored once the page says it is
+// interactive (static/loading.js posts {type: "pg-ready"}): off the start-up's path.
+let pgSnapshotTaken = null;
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "pg-ready" && pgSnapshotTaken !== null) {
     const [config, taken] = pgSnapshotTaken;
     pgSnapshotTaken = null;
-    setTimeout(() => pgStoreSnapshot(self.pyodide, config, taken), 0);
+    pgStoreSnapshot(self.pyodide, config, taken);
   }
-}
+});
 
 // Apply a Bokeh patch from the page now (see PATCH_HANDLER in sitegen/convert.py).
 let pgPatcher = null;
