@@ -119,9 +119,14 @@ await attempt("other key", bytes.slice().buffer, other);
 const moved = bytes.slice();
 const metaLength = new DataView(moved.buffer).getUint32(8, true);
 const meta = JSON.parse(new TextDecoder().decode(moved.subarray(12, 12 + metaLength)));
-const shifted = JSON.stringify({...meta, libs: meta.libs.map((l) => ({...l, tableBase: l.tableBase + 1}))});
-if (shifted.length === metaLength) {  // same length: only the table bases change
-  moved.set(new TextEncoder().encode(shifted), 12);
-  await attempt("table layout", moved.buffer);
-}
+// XOR 1 keeps the number of digits, so the metadata keeps its length.
+const shifted = JSON.stringify({...meta, libs: meta.libs.map((l, i) => (i ? l : {...l, tableBase: l.tableBase ^ 1}))});
+moved.set(new TextEncoder().encode(shifted), 12);
+await attempt("table layout", moved.buffer);
+const tampered = bytes.slice();
+const flipped = JSON.stringify({...meta, tableLength: meta.tableLength ^ 1});  // same length
+tampered.set(new TextEncoder().encode(flipped), 12);
+await attempt("table length", tampered.buffer);
+const garbage = new TextEncoder().encode("PGSN but not a snapshot");
+await attempt("garbage", garbage.buffer);
 report("broken", {errors});

@@ -169,7 +169,7 @@
       box = null;
     }
     if (worker !== null) {
-      worker.postMessage({type: "pg-ready"});  // the worker may now store its snapshot
+      worker.postMessage({type: "pg-interactive"});  // the worker may now store its snapshot
     }
     keepForOffline();
   }

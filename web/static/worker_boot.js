@@ -110,10 +110,10 @@ function pgStarted() {
 }
 
 // A memory snapshot taken during start-up is stored once the page says it is
-// interactive (static/loading.js posts {type: "pg-ready"}): off the start-up's path.
+// interactive (static/loading.js posts {type: "pg-interactive"}): off the start-up's path.
 let pgSnapshotTaken = null;
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "pg-ready" && pgSnapshotTaken !== null) {
+  if (event.data && event.data.type === "pg-interactive" && pgSnapshotTaken !== null) {
     const [config, taken] = pgSnapshotTaken;
     pgSnapshotTaken = null;
     pgStoreSnapshot(self.pyodide, config, taken);
