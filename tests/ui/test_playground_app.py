@@ -11,6 +11,7 @@ import itertools
 import json
 import shutil
 import subprocess
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -166,6 +167,24 @@ def test_waits_for_the_page_when_it_falls_behind(app: PlaygroundApp) -> None:
     assert not app.tick() and app.pg.last.epoch == epoch  # no training while behind
     app.bridge.model.text = f"ack|{app.channel.frame}|0|0|99"  # the page catches up
     assert app.tick() and app.pg.last.epoch == epoch + 1
+
+
+def test_the_frame_channel_takes_only_messages_that_name_it(app: PlaygroundApp) -> None:
+    """Acks and the direct path's handshake of other channels, or of none, do nothing."""
+    channel = app.channel
+    own = channel.source.id
+    for stray in (
+        SimpleNamespace(type="pg-ready"),  # no channel: e.g. an older page script
+        SimpleNamespace(type="pg-ready", channel="p9999"),  # another playground's
+        SimpleNamespace(type="pg-interactive", channel=own),  # not a frame message
+        SimpleNamespace(type="pg-ack", frame=7, channel="p9999"),
+    ):
+        channel.receive(stray)
+    assert not channel.direct and not app.live
+    channel.receive(SimpleNamespace(type="pg-ack", frame=7, channel=own))
+    assert app.live and app._painted == 7
+    channel.receive(SimpleNamespace(type="pg-ready", channel=own))
+    assert channel.direct
 
 
 def test_live_frames_leave_python_models_alone(app: PlaygroundApp) -> None:

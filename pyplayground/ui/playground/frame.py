@@ -160,7 +160,10 @@ const worker = typeof pyodideWorker !== "undefined" ? pyodideWorker : null;
 const stats = window.pgFrames ||
   (window.pgFrames = {received: 0, painted: 0, repaints: 0, skipped: 0, direct: 0});
 const ack = (frame) => {
-  if (worker != null) { worker.postMessage({type: "pg-ack", frame: frame}); return; }
+  if (worker != null) {
+    worker.postMessage({type: "pg-ack", frame: frame, channel: cb_obj.id});
+    return;
+  }
   const v = [frame];
   SEND_ACK
 };
@@ -264,12 +267,12 @@ if (worker != null && !cb_obj._pgDirect) {
   cb_obj._pgDirect = true;
   worker.addEventListener("message", (event) => {
     const msg = event.data;
-    if (msg != null && msg.type === "pg-frame") {
+    if (msg != null && msg.type === "pg-frame" && msg.channel === cb_obj.id) {
       stats.direct += 1;
       offer((k) => msg[k], (a, shape) => new ND(a, shape));
     }
   });
-  worker.postMessage({type: "pg-ready"});
+  worker.postMessage({type: "pg-ready", channel: cb_obj.id});
 }
 """
 
@@ -362,15 +365,22 @@ class FrameChannel:
         import js
         from pyodide.ffi import create_proxy
 
-        def on_message(event: Any) -> None:
-            kind = getattr(event.data, "type", None)
-            if kind == "pg-ack":
-                self._ack(int(event.data.frame))
-            elif kind == "pg-ready":
-                self.direct = True
-
-        self._listener = create_proxy(on_message)
+        self._listener = create_proxy(lambda event: self.receive(event.data))
         js.addEventListener("message", self._listener)
+
+    def receive(self, message: Any) -> None:
+        """A message from the page to the worker: acks and the direct path's handshake.
+
+        Only messages that name this channel (its source's id) count: the worker also
+        gets other channels' messages and the page's own (``pg-interactive``...).
+        """
+        if getattr(message, "channel", None) != self.source.id:
+            return
+        kind = getattr(message, "type", None)
+        if kind == "pg-ack":
+            self._ack(int(message.frame))
+        elif kind == "pg-ready":
+            self.direct = True
 
     def _ack(self, frame: int) -> None:
         if self._on_ack is not None:
@@ -389,6 +399,7 @@ class FrameChannel:
             from pyodide.ffi import to_js
 
             fields["type"] = "pg-frame"
+            fields["channel"] = self.source.id
             js.postMessage(to_js(fields, dict_converter=js.Object.fromEntries))
         else:
             self.source.data = {k: [v] for k, v in fields.items()}
