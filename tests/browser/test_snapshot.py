@@ -182,3 +182,30 @@ def test_a_snapshot_that_fails_late_is_replaced(browser_factory, site_url) -> No
     again = wait_snapshot(app)
     assert again["stored"] and again["bytes"] == pytest.approx(stored["bytes"], rel=0.01)
     loss_grows(app)
+
+
+def test_every_page_starts_from_its_snapshot(browser_factory, site_url, built_site) -> None:
+    """Each app page and every lesson: a restored worker shows the page and runs it."""
+    lessons = sorted(p.name for p in built_site.glob("lesson-*.html"))
+    pages = ["train.html", "playground.html", *lessons]
+    app = browser_factory(site_url)
+    stored_for = set()
+    for page in pages:
+        worker = "lesson" if page.startswith("lesson-") else page.removesuffix(".html")
+        if worker not in stored_for:  # the first visit of this worker stores its snapshot
+            app.open(page)
+            assert wait_snapshot(app)["stored"], page
+            stored_for.add(worker)
+            app.page.goto("about:blank")
+        status = app.open(page)
+        assert (status.get("snapshot") or {}).get("restored"), f"{page} did not restore"
+        play = app.page.locator(".pg-play button")
+        if page == "train.html":
+            loss_grows(app)
+        elif play.count():  # a playground on the page: its frames are painted
+            painted = app.page.evaluate("window.pgFrames ? window.pgFrames.painted : 0")
+            play.first.click()
+            app.wait_until(f"() => window.pgFrames && window.pgFrames.painted > {painted + 3}")
+            play.first.click()
+        app.page.goto("about:blank")
+    assert stored_for == {"train", "playground", "lesson"}
