@@ -244,7 +244,8 @@ def test_stepper_float32_exact_gradient_matches_float64(n, n_components):
 
 @pytest.mark.parametrize("n_components", [1, 2])
 def test_fft_repulsion_matches_exact_repulsion(n_components):
-    from pyplayground.tsne import _FFTRepulsion, _kernel_matrix
+    from pyplayground.tsne import _kernel_matrix
+    from pyplayground.tsne_fft import _FFTRepulsion
 
     rng = np.random.default_rng(5)
     # a t-SNE-like layout: dense clusters spread over a wide area
