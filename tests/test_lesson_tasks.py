@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pyplayground.lessons import Lesson, Task, TaskTracker
+from pyplayground.lesson_tracker import TaskTracker
+from pyplayground.lessons import Lesson, Task
 from pyplayground.playground import Playground
 from pyplayground.sitegen.lessons import compile_lesson, lesson_files
 

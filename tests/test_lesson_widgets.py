@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pyplayground.lessons import Lesson, LessonError, TaskTracker, WidgetSpec, parse_check
+from pyplayground.lesson_tracker import TaskTracker
+from pyplayground.lessons import Lesson, LessonError, WidgetSpec, parse_check
 from pyplayground.sitegen.lessons import build_schema, check_paths, compile_lesson
 from pyplayground.ui.lesson.contract import part_key, root_keys
 from pyplayground.widgets import KINDS, ParamSpec, SpecError, get_kind

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from pyplayground.features import FEATURE_NAMES
 from pyplayground.lesson_cli import main as lesson_main
+from pyplayground.lesson_tracker import TaskTracker
 from pyplayground.lessons import (
     METRICS,
     STATE_KEYS,
     Lesson,
     LessonError,
-    TaskTracker,
     lesson_block,
     load_lesson,
     parse_check,

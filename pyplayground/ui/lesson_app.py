@@ -35,13 +35,13 @@ from typing import Any
 
 import panel as pn
 
+from pyplayground.lesson_tracker import TaskTracker
 from pyplayground.lessons import (
     ID_RE,
     Lesson,
     PlaygroundSpec,
     ProseBlock,
     Task,
-    TaskTracker,
     WidgetSpec,
     load_lesson,
 )

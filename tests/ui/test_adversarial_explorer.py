@@ -22,7 +22,8 @@ from pyplayground.adversarial import (  # noqa: E402
     min_flip_strength,
     pgd,
 )
-from pyplayground.lessons import Lesson, TaskTracker  # noqa: E402
+from pyplayground.lesson_tracker import TaskTracker  # noqa: E402
+from pyplayground.lessons import Lesson  # noqa: E402
 from pyplayground.playground import Playground  # noqa: E402
 from pyplayground.sitegen.lessons import compile_lesson  # noqa: E402
 from pyplayground.state import PlaygroundState  # noqa: E402

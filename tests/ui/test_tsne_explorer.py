@@ -14,7 +14,8 @@ import param
 import pytest
 from bokeh.document import Document
 
-from pyplayground.lessons import Lesson, TaskTracker
+from pyplayground.lesson_tracker import TaskTracker
+from pyplayground.lessons import Lesson
 from pyplayground.playground import Playground
 from pyplayground.sitegen.lessons import compile_lesson
 from pyplayground.state import PlaygroundState

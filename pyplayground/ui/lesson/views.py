@@ -2,7 +2,7 @@
 
 Each view is a small Panel component that the lesson app hydrates into a root element
 of the static page (see :mod:`.contract`).  They hold no lesson logic: the app feeds
-them :class:`~pyplayground.lessons.TaskStatus` objects and wires their buttons.  Every
+them :class:`~pyplayground.lesson_tracker.TaskStatus` objects and wires their buttons.  Every
 ``show`` compares the new HTML with the old, so a view costs nothing on the frames
 where its task did not change.
 """
@@ -17,7 +17,8 @@ from typing import Any
 import panel as pn
 from bokeh.models import Column, CustomJS, Div
 
-from pyplayground.lessons import Task, TaskStatus
+from pyplayground.lesson_tracker import TaskStatus
+from pyplayground.lessons import Task
 
 from .contract import LOAD_MODEL, SAVE_MODEL
 
