@@ -327,11 +327,10 @@ def assemble(
         web / "static", site / "static", ignore=shutil.ignore_patterns("sw.js", "__pycache__")
     )
     lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
+    digest = runtime_digest(site, [f"./env/{pack_name}"], [f"./wheels/{wheel.name}"])
     boots = {}
     for conv, entry in zip(converted, entries, strict=True):
         boots[conv.name] = boot_config(entry, lock, pack_name, wheel.name)
-    digest = runtime_digest(site, [f"./env/{pack_name}"], [f"./wheels/{wheel.name}"])
-    for conv, entry in zip(converted, entries, strict=True):
         boots[conv.name]["snapshot"] = snapshot_config(conv.name, entry, digest)
         html = rewrite_html(pages[conv.name], conv.name)
         js = rewrite_worker(conv.js.read_text(encoding="utf-8"), conv.name, boots[conv.name])

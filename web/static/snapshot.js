@@ -39,15 +39,14 @@ async function pgSnapshotDir(create) {
   return root.getDirectoryHandle(PG_SNAPSHOT_DIR, {create: create});
 }
 
-// The stored snapshot's bytes for this worker, or null (none stored, or no storage).
+// The stored snapshot's file for this worker, or null (none stored, or no storage).
 async function pgFindSnapshot(config) {
   if (!config.snapshot || !(self.navigator && navigator.storage && navigator.storage.getDirectory)) {
     return null;
   }
   try {
     const dir = await pgSnapshotDir(false);
-    const file = await (await dir.getFileHandle(`${config.snapshot.key}.bin`)).getFile();
-    return file;
+    return await (await dir.getFileHandle(`${config.snapshot.key}.bin`)).getFile();
   } catch (e) {
     return null;  // NotFoundError: nothing stored yet
   }
@@ -221,6 +220,9 @@ async function pgPackFiles(pyodide, root, skip) {
 
 // The stored form: "PGSN", uint32 version, uint32 length of the JSON metadata, the
 // metadata, zero padding to 16 bytes, Pyodide's memory snapshot, the pack of files.
+// Where the memory starts, after metadata of `metaLength` bytes:
+const pgSnapshotDataStart = (metaLength) => Math.ceil((12 + metaLength) / 16) * 16;
+
 function pgSnapshotBlob(config, taken, pack) {
   const meta = new TextEncoder().encode(JSON.stringify({
     version: PG_SNAPSHOT_VERSION,
@@ -235,7 +237,7 @@ function pgSnapshotBlob(config, taken, pack) {
   head.set(new TextEncoder().encode(PG_SNAPSHOT_MAGIC), 0);
   new DataView(head.buffer).setUint32(4, PG_SNAPSHOT_VERSION, true);
   new DataView(head.buffer).setUint32(8, meta.length, true);
-  const pad = new Uint8Array((16 - ((12 + meta.length) % 16)) % 16);
+  const pad = new Uint8Array(pgSnapshotDataStart(meta.length) - 12 - meta.length);
   return new Blob([head, meta, pad, taken.memory, pack]);
 }
 
@@ -287,7 +289,7 @@ function pgReadSnapshot(buffer, config) {
   if (meta.key !== config.snapshot.key) {
     throw new Error(`snapshot of ${meta.key}, this page is ${config.snapshot.key}`);
   }
-  const at = 12 + metaLength + ((16 - ((12 + metaLength) % 16)) % 16);
+  const at = pgSnapshotDataStart(metaLength);
   if (at + meta.memory + meta.pack !== bytes.length) {
     throw new Error("the stored snapshot is truncated");
   }
@@ -301,8 +303,6 @@ function pgReadSnapshot(buffer, config) {
 // Instantiate the recorded wasm modules again, at their recorded places.
 async function pgReloadDynlibs(pyodide, libs, tableLength) {
   const module = pyodide._module;
-  const FS = module.FS;
-  const files = {findObject: (path) => FS.findObject(path), readFile: (path) => FS.readFile(path)};
   const handle = module._PyMem_RawMalloc(40);  // the dlopen handle layout emscripten reads
   try {
     for (const lib of libs) {
@@ -319,7 +319,7 @@ async function pgReloadDynlibs(pyodide, libs, tableLength) {
       module.HEAPU32[(handle + 20) >> 2] = lib.tableBase;
       module.HEAPU32[(handle + 24) >> 2] = lib.tableSize;
       await module.loadDynamicLibrary(lib.name, {loadAsync: true, nodelete: true,
-        allowUndefined: true, global: lib.global, fs: files}, lib.global ? null : {}, handle);
+        allowUndefined: true, global: lib.global, fs: module.FS}, lib.global ? null : {}, handle);
       delete module.LDSO.loadedLibsByHandle[handle];
       if (region !== null) {
         module.HEAPU8.set(region, lib.memoryBase);
