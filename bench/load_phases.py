@@ -12,7 +12,6 @@ snapshot restored) in ``test-results/load-phases.json``. ``--page`` picks anothe
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import statistics
@@ -23,33 +22,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from pgbrowser import Server, launch, record  # noqa: E402
+from pgbrowser import (  # noqa: E402
+    OFFLINE_READY_JS,
+    READY_JS,
+    SNAPSHOT_JS,
+    Server,
+    launch,
+    phase_times,
+    record,
+)
 
 # Wait after a cold load before the warm one (PG_CACHE_WAIT_MS): V8 writes a wasm module's
 # compiled code to its cache only some time after tier-up, not at once.
 CACHE_WAIT_MS = int(os.environ.get("PG_CACHE_WAIT_MS", "500"))
-OFFLINE_READY_JS = "() => window.pgLoading.offlineReady || window.pgLoading.cached !== undefined"
-READY_JS = "() => window.pgLoading && (window.pgLoading.ready || window.pgLoading.error)"
-SNAPSHOT_JS = "() => window.pgLoading.snapshot"
-
-
-def phases(status: dict) -> dict[str, float]:
-    """Seconds per start-up phase, and the total.
-
-    Parameters
-    ----------
-    status : dict
-        ``window.pgLoading`` of an interactive page.
-
-    Returns
-    -------
-    dict of str to float
-        Seconds of each phase in ``status["phases"]``, and ``"total"``.
-    """
-    marks = status["phases"]
-    out = {a[0]: round((b[1] - a[1]) / 1000, 3) for a, b in itertools.pairwise(marks)}
-    out["total"] = round(marks[-1][1] / 1000, 3)
-    return out
 
 
 def load(page, url: str) -> dict:
@@ -106,7 +91,7 @@ def one_run(pw, site: Path, page_name: str) -> dict:
         page.on("console", lambda m: lines.append(m.text) if "pyplayground:" in m.text else None)
         snapshots = []
         try:
-            cold = phases(load(page, server.url + page_name))
+            cold = phase_times(load(page, server.url + page_name), digits=3)
             page.wait_for_function(OFFLINE_READY_JS, timeout=60_000)
             if (site / "static" / "snapshot.js").is_file():
                 page.wait_for_function(SNAPSHOT_JS, timeout=90_000)
@@ -116,7 +101,7 @@ def one_run(pw, site: Path, page_name: str) -> dict:
             cache = code_cache(Path(profile))
             page.goto("about:blank")
             warm_status = load(page, server.url + page_name)
-            warm = phases(warm_status)
+            warm = phase_times(warm_status, digits=3)
             snapshots.append(warm_status.get("snapshot"))
         finally:
             context.close()

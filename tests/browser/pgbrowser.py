@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.server
+import itertools
 import json
 import os
 import re
@@ -52,6 +53,10 @@ DEEP_TEXT_JS = """(element) => {
   return walk(element).replace(/\\s+/g, " ").trim();
 }"""
 READY_JS = "() => window.pgLoading && (window.pgLoading.ready || window.pgLoading.error)"
+# The page has handed its files to the service worker, or failed to (static/loading.js).
+OFFLINE_READY_JS = "() => window.pgLoading.offlineReady || window.pgLoading.cached !== undefined"
+# The worker has stored its memory snapshot, or failed to (static/snapshot.js).
+SNAPSHOT_JS = "() => window.pgLoading.snapshot"
 
 
 class Server:
@@ -211,6 +216,16 @@ def launch(playwright_instance, profile: Path, allowed: tuple[str, ...], route: 
     page.on("console", lambda m: guard.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: guard.page_errors.append(str(e)))
     return context, page, guard
+
+
+def phase_times(status: dict, digits: int = 2) -> dict[str, float]:
+    """Seconds spent in each start-up phase (``window.pgLoading.phases``), and the total."""
+    marks = status["phases"]
+    out = {}
+    for (name, start), (_next, end) in itertools.pairwise(marks):
+        out[name] = round((end - start) / 1000, digits)
+    out["total"] = round(marks[-1][1] / 1000, digits)
+    return out
 
 
 def record(name: str, data: dict) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import statistics
 import time
@@ -10,12 +9,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from pgbrowser import LOAD_TIMEOUT_MS, Server, record
+from pgbrowser import (
+    LOAD_TIMEOUT_MS,
+    OFFLINE_READY_JS,
+    SNAPSHOT_JS,
+    Server,
+    phase_times,
+    record,
+)
 
 pytestmark = pytest.mark.browser
-
-OFFLINE_READY_JS = "() => window.pgLoading.offlineReady || window.pgLoading.cached !== undefined"
-SNAPSHOT_JS = "() => window.pgLoading.snapshot"
 
 
 def test_a_visited_page_works_offline(browser_factory, built_site: Path) -> None:
@@ -36,16 +39,6 @@ def test_a_visited_page_works_offline(browser_factory, built_site: Path) -> None
         assert time.monotonic() < deadline, "training did not start offline"
         app.page.wait_for_timeout(100)
     app.screenshot("offline-reload")
-
-
-def phase_times(status: dict) -> dict[str, float]:
-    """Seconds spent in each start-up phase (from window.pgLoading.phases)."""
-    phases = status["phases"]
-    out = {}
-    for (name, start), (_next, end) in itertools.pairwise(phases):
-        out[name] = round((end - start) / 1000, 2)
-    out["total"] = round(phases[-1][1] / 1000, 2)
-    return out
 
 
 def bytes_served(log: list[tuple[str, int]], site: Path) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pgbrowser import REPO
+from pgbrowser import REPO, SNAPSHOT_JS
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,7 @@ def test_a_broken_snapshot_is_refused_with_a_reason(harness) -> None:
 
 
 def wait_snapshot(app) -> dict:
-    app.wait_until("() => window.pgLoading.snapshot", timeout_ms=90_000)
+    app.wait_until(SNAPSHOT_JS, timeout_ms=90_000)
     return app.page.evaluate("window.pgLoading.snapshot")
 
 
