@@ -148,10 +148,7 @@ class NetworkView(pn.viewable.Viewer):
         )
         mosaic_r = fig.image(
             image="img",
-            x=MOSAIC_EXTENT[0],
-            y=MOSAIC_EXTENT[1],
-            dw=MOSAIC_EXTENT[2],
-            dh=MOSAIC_EXTENT[3],
+            **dict(zip(("x", "y", "dw", "dh"), MOSAIC_EXTENT, strict=True)),
             source=self.mosaic,
             color_mapper=self.heat_mapper,
         )

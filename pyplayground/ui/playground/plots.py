@@ -138,23 +138,17 @@ class HeatmapPlot(pn.viewable.Viewer):
         fig.min_border_top = fig.min_border_bottom = 0
         #: where the images lie (x, y, dw, dh): the page paints there too (see .paint)
         self.extent = (-e, -e, 2 * e, 2 * e)
-        x, y, dw, dh = self.extent
+        place = dict(zip(("x", "y", "dw", "dh"), self.extent, strict=True))
         self._heat_r = fig.image(
             image="img",
-            x=x,
-            y=y,
-            dw=dw,
-            dh=dh,
+            **place,
             source=self.heat,
             color_mapper=self.heat_mapper,
             global_alpha=HEAT_ALPHA,
         )
         self._class_r = fig.image(
             image="img",
-            x=x,
-            y=y,
-            dw=dw,
-            dh=dh,
+            **place,
             source=self.classes,
             color_mapper=self.class_mapper,
             global_alpha=CLASS_ALPHA,
