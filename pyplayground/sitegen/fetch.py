@@ -21,6 +21,7 @@ Sources (see ``docs/site.md``):
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import json
@@ -445,37 +446,74 @@ def build_pure_wheel(sdist: Path, pin: Pin, dest: Path, log: Log = print) -> Pat
     return out
 
 
+def record_line(name: str, data: bytes) -> str:
+    """The RECORD line of a wheel member ``name`` holding ``data``."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def transform_wheel(
+    src: Path,
+    dest_dir: Path,
+    record_file: str,
+    key: str,
+    change: Callable[[str, bytes], bytes | None],
+) -> Path:
+    """A copy of wheel ``src`` in ``dest_dir`` whose members went through ``change``.
+
+    ``change(name, data)`` returns the member's bytes in the copy, or ``None`` to leave it
+    out. RECORD keeps the lines of the kept members, with new hashes and sizes where the
+    bytes changed, so the wheel stays valid. Cached: a copy recorded (in
+    ``dest_dir/record_file``) under the same ``key`` is reused.
+    """
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    record_path = dest_dir / record_file
+    record = _record(record_path)
+    dst = dest_dir / src.name
+    if made_problem(dst, record, key) is None:
+        return dst
+    tmp = dst.with_suffix(".tmp")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        record_name = next(n for n in zin.namelist() if n.endswith(".dist-info/RECORD"))
+        kept: dict[str, bytes | None] = {}  # member -> its new bytes, None if unchanged
+        for info in zin.infolist():
+            if info.filename == record_name:
+                continue
+            data = zin.read(info)
+            out = change(info.filename, data)
+            if out is None:
+                continue
+            zout.writestr(info, out)
+            kept[info.filename] = None if out == data else out
+        lines = []
+        for line in zin.read(record_name).decode().splitlines():
+            name = line.split(",")[0]
+            if name == record_name:
+                lines.append(line)
+            elif name in kept:
+                data = kept[name]
+                lines.append(line if data is None else record_line(name, data))
+        zout.writestr(zin.getinfo(record_name), "\n".join(lines) + "\n")
+    tmp.replace(dst)
+    record[dst.name] = {"source_sha256": key, "sha256": sha256_file(dst)}
+    _write_record(record_path, record)
+    return dst
+
+
 def slim_wheel(src: Path, dest_dir: Path, drop: Sequence[str]) -> Path:
     """Copy wheel ``src`` into ``dest_dir`` without the members under ``drop``.
 
     RECORD keeps only the kept files, so the wheel stays valid. Cached: a slim wheel
     made from the same source (sha256 recorded) is reused.
     """
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    record_path = dest_dir / "slim.json"
-    record = _record(record_path)
-    dst = dest_dir / src.name
-    source_sha = sha256_file(src)
-    if made_problem(dst, record, source_sha) is None:
-        return dst
-    tmp = dst.with_suffix(".tmp")
     drop = tuple(drop)
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        record_name = next(n for n in zin.namelist() if n.endswith(".dist-info/RECORD"))
-        kept = set()
-        for info in zin.infolist():
-            if info.filename.startswith(drop) or info.filename == record_name:
-                continue
-            zout.writestr(info, zin.read(info))
-            kept.add(info.filename)
-        lines = [
-            ln for ln in zin.read(record_name).decode().splitlines() if ln.split(",")[0] in kept
-        ]
-        zout.writestr(record_name, "\n".join([*lines, f"{record_name},,"]) + "\n")
-    tmp.replace(dst)
-    record[dst.name] = {"source_sha256": source_sha, "sha256": sha256_file(dst)}
-    _write_record(record_path, record)
-    return dst
+    return transform_wheel(
+        src,
+        dest_dir,
+        "slim.json",
+        sha256_file(src),
+        lambda name, data: None if name.startswith(drop) else data,
+    )
 
 
 # --------------------------------------------------------------------------- pyodide

@@ -24,7 +24,6 @@ build stops instead of shipping an unrewritten or half-rewritten package.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import hashlib
 import json
@@ -33,15 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import SiteBuildError
-from .fetch import (
-    PURE_WHEELS,
-    Fetched,
-    Log,
-    _record,
-    _write_record,
-    made_problem,
-    sha256_file,
-)
+from .fetch import PURE_WHEELS, Fetched, Log, sha256_file, transform_wheel
 
 
 class RewriteError(SiteBuildError):
@@ -213,56 +204,31 @@ def rewrites_digest(rewrites: Sequence[Rewrite]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _record_line(name: str, data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"{name},sha256={digest},{len(data)}"
-
-
 def rewrite_wheel(src: Path, dest_dir: Path, rewrites: Sequence[Rewrite]) -> Path:
     """A copy of wheel ``src`` in ``dest_dir`` with ``rewrites`` applied.
 
     RECORD gets the new hashes and sizes, so the wheel stays valid. Cached: a wheel made
     from the same source with the same rewrites (both recorded) is reused.
     """
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    record_path = dest_dir / "rewritten.json"
-    record = _record(record_path)
-    dst = dest_dir / src.name
-    key = f"{sha256_file(src)}:{rewrites_digest(rewrites)}"
-    if made_problem(dst, record, key) is None:
-        return dst
     by_path: dict[str, list[Rewrite]] = {}
     for rw in rewrites:
         by_path.setdefault(rw.path, []).append(rw)
-    tmp = dst.with_suffix(".tmp")
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        names = zin.namelist()
-        missing = sorted(set(by_path) - set(names))
-        if missing:
-            raise RewriteError(
-                f"rewriting {src.name}: no member {', '.join(missing)}; update REWRITES "
-                "in pyplayground/sitegen/rewrite.py"
-            )
-        record_name = next(n for n in names if n.endswith(".dist-info/RECORD"))
-        changed: dict[str, bytes] = {}
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename in by_path:
-                text = data.decode("utf-8")
-                where = f"{info.filename} in {src.name}"
-                data = rewrite_text(text, by_path[info.filename], where).encode("utf-8")
-                changed[info.filename] = data
-            if info.filename != record_name:
-                zout.writestr(info, data)
-        lines = []
-        for line in zin.read(record_name).decode().splitlines():
-            name = line.split(",")[0]
-            lines.append(_record_line(name, changed[name]) if name in changed else line)
-        zout.writestr(zin.getinfo(record_name), "\n".join(lines) + "\n")
-    tmp.replace(dst)
-    record[dst.name] = {"source_sha256": key, "sha256": sha256_file(dst)}
-    _write_record(record_path, record)
-    return dst
+    with zipfile.ZipFile(src) as z:
+        missing = sorted(set(by_path) - set(z.namelist()))
+    if missing:
+        raise RewriteError(
+            f"rewriting {src.name}: no member {', '.join(missing)}; update REWRITES "
+            "in pyplayground/sitegen/rewrite.py"
+        )
+
+    def change(name: str, data: bytes) -> bytes:
+        if name not in by_path:
+            return data
+        where = f"{name} in {src.name}"
+        return rewrite_text(data.decode("utf-8"), by_path[name], where).encode("utf-8")
+
+    key = f"{sha256_file(src)}:{rewrites_digest(rewrites)}"
+    return transform_wheel(src, dest_dir, "rewritten.json", key, change)
 
 
 def apply_rewrites(fetched: Fetched, cache: Path, log: Log = print) -> Fetched:
