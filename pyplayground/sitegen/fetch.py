@@ -504,15 +504,12 @@ def slim_wheel(src: Path, dest_dir: Path, drop: Sequence[str]) -> Path:
     """Copy wheel ``src`` into ``dest_dir`` without the members under ``drop``.
 
     RECORD keeps only the kept files, so the wheel stays valid. Cached: a slim wheel
-    made from the same source (sha256 recorded) is reused.
+    made from the same source with the same ``drop`` (both recorded) is reused.
     """
     drop = tuple(drop)
+    key = f"{sha256_file(src)}:{hashlib.sha256(json.dumps(drop).encode()).hexdigest()}"
     return transform_wheel(
-        src,
-        dest_dir,
-        "slim.json",
-        sha256_file(src),
-        lambda name, data: None if name.startswith(drop) else data,
+        src, dest_dir, "slim.json", key, lambda name, data: None if name.startswith(drop) else data
     )
 
 
